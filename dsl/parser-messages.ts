@@ -1,0 +1,60 @@
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+
+/**
+ * Short, engineer-facing syntax error messages (E100). chevrotain's defaults list every grammar
+ * path; we name what was found and, in a hint, the few things that could come next.
+ */
+const RULE_WORDS: Record<string, string> = {
+  expression: 'an expression',
+  orExpr: 'an expression',
+  andExpr: 'an expression',
+  notExpr: 'an expression',
+  comparison: 'an expression',
+  additive: 'an expression',
+  coalesce: 'an expression',
+  postfix: 'a value',
+  primary: 'a value',
+  literal: 'a literal value',
+  terminalStmt: "'reject', 'reply', 'route' or 'stop'",
+  statement: 'a statement',
+  topDecl: 'a declaration (trunk, group, table, var, counter, import or on …)',
+  hook: "a hook ('request', 'response' or 'failure')",
+  target: 'a header or field to change',
+  typeRef: 'a type',
+};
+
+export function describeToken(t: IToken): string {
+  if (t.tokenType.name === 'EOF') return 'end of file';
+  const image = t.image.length > 24 ? `${t.image.slice(0, 24)}…` : t.image;
+  return `'${image}'`;
+}
+
+function label(t: TokenType): string {
+  if (t.name === 'EOF') return 'a declaration (trunk, group, table, var, counter, import or on …)';
+  return t.LABEL ?? t.name;
+}
+
+function firstTokens(paths: TokenType[][][]): string {
+  const seen = new Set<string>();
+  for (const alt of paths) for (const path of alt) if (path[0]) seen.add(label(path[0]));
+  const list = [...seen];
+  return list.length > 8 ? `${list.slice(0, 8).join(', ')}, …` : list.join(', ');
+}
+
+export const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${label(expected)} but found ${describeToken(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describeToken(firstRedundant)}; expected a declaration`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    const what = RULE_WORDS[ruleName] ?? `a ${ruleName}`;
+    const found = actual[0] ? describeToken(actual[0]) : 'end of file';
+    return `expected ${what} but found ${found}\u0000${firstTokens(expectedPathsPerAlt)}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
+    const found = actual[0] ? describeToken(actual[0]) : 'end of file';
+    return `expected at least one item in ${ruleName} but found ${found}\u0000${firstTokens([expectedIterationPaths])}`;
+  },
+};

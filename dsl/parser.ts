@@ -1,0 +1,494 @@
+import type { IToken } from 'chevrotain';
+import type { Block, Decl, Expr, Hook, Ident, IfBranch, Property, SchemaField, Stmt, TableEntry, Target, TypeRef } from './ast.ts';
+import { ExprParser } from './expr-parser.ts';
+import * as T from './lexer.ts';
+import { joinLoc } from './literals.ts';
+
+const K = T.keywords;
+const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+
+/**
+ * Statement and declaration grammar (docs/language.md §3 EBNF). One instance is built once and
+ * reused: chevrotain's grammar analysis is the costly part of construction.
+ */
+export class RuleParser extends ExprParser {
+  constructor() {
+    super();
+    this.performSelfAnalysis();
+  }
+
+  /** Declarations parsed so far; kept outside the rule's return value so a failed file still yields them. */
+  decls: Decl[] = [];
+
+  file_ = this.RULE('file', (): void => {
+    this.MANY(() => {
+      const d = this.SUBRULE(this.topDecl);
+      this.ACTION(() => {
+        if (d !== undefined) this.decls.push(d);
+      });
+    });
+  });
+
+  topDecl = this.RULE(
+    'topDecl',
+    (): Decl =>
+      this.OR([
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.ruleset);
+            const name = this.CONSUME(T.Identifier);
+            return this.ACTION((): Decl => ({ kind: 'ruleset', name: this.ident(name), loc: joinLoc(this.loc(kw), this.loc(name)) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.import);
+            const path = this.CONSUME(T.StringLiteral);
+            return this.ACTION((): Decl => ({ kind: 'import', path: this.stringLiteral(path), loc: joinLoc(this.loc(kw), this.loc(path)) }));
+          },
+        },
+        { ALT: () => this.SUBRULE(this.trunkOrGroup) },
+        { ALT: () => this.SUBRULE(this.tableDecl) },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.var);
+            const name = this.CONSUME2(T.Identifier);
+            const type = this.OPTION(() => {
+              this.CONSUME(T.Colon);
+              return this.SUBRULE(this.typeRef);
+            });
+            this.CONSUME(T.Assign);
+            const value = this.SUBRULE(this.expression);
+            return this.ACTION((): Decl => {
+              const d: Decl = { kind: 'var', name: this.ident(name), value, loc: joinLoc(this.loc(kw), value.loc) };
+              if (type) d.type = type;
+              return d;
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.counter);
+            const name = this.CONSUME3(T.Identifier);
+            return this.ACTION((): Decl => ({ kind: 'counter', name: this.ident(name), loc: joinLoc(this.loc(kw), this.loc(name)) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.on);
+            const hook = this.SUBRULE(this.hook);
+            const body = this.SUBRULE(this.block);
+            return this.ACTION((): Decl => ({ kind: 'handler', hook, body, loc: joinLoc(this.loc(kw), body.loc) }));
+          },
+        },
+      ]),
+    { recoveryValueFunc: () => undefined as unknown as Decl },
+  );
+
+  trunkOrGroup = this.RULE('trunkOrGroup', (): Decl => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(K.trunk) }, { ALT: () => this.CONSUME(K.group) }]);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.LBrace);
+    const props: Property[] = [];
+    this.MANY(() => {
+      const key = this.OR2([
+        { ALT: () => this.CONSUME2(T.Identifier) },
+        { ALT: () => this.CONSUME(K.media) },
+        { ALT: () => this.CONSUME(K.failover) },
+      ]);
+      const value = this.SUBRULE(this.expression);
+      this.ACTION(() => props.push({ key: this.ident(key), value, loc: joinLoc(this.loc(key), value.loc) }));
+    });
+    const close = this.CONSUME(T.RBrace);
+    return this.ACTION(
+      (): Decl => ({ kind: kw.image as 'trunk' | 'group', name: this.ident(name), props, loc: joinLoc(this.loc(kw), this.loc(close)) }),
+    );
+  });
+
+  tableDecl = this.RULE('tableDecl', (): Decl => {
+    const kw = this.CONSUME(K.table);
+    const name = this.CONSUME(T.Identifier);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Assign);
+          const source: IToken[] = [this.CONSUME2(T.Identifier)];
+          this.MANY(() => {
+            this.CONSUME(T.Dot);
+            source.push(this.CONSUME(T.Name));
+          });
+          let end = source[source.length - 1]!;
+          const schema = this.OPTION(() => {
+            this.CONSUME(T.LBrace);
+            const fields: SchemaField[] = [];
+            this.MANY2(() => {
+              const field = this.CONSUME2(T.Name);
+              this.CONSUME(T.Colon);
+              const type = this.SUBRULE(this.typeRef);
+              this.OPTION2(() => this.CONSUME(T.Comma));
+              this.ACTION(() => fields.push({ name: this.ident(field), type, loc: joinLoc(this.loc(field), type.loc) }));
+            });
+            end = this.CONSUME(T.RBrace);
+            return fields;
+          });
+          return this.ACTION((): Decl => {
+            const d: Decl = { kind: 'table', name: this.ident(name), source: source.map((t) => this.ident(t)), loc: joinLoc(this.loc(kw), this.loc(end)) };
+            if (schema) d.schema = schema;
+            return d;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.LBrace);
+          const entries: TableEntry[] = [];
+          this.MANY3(() => {
+            const key = this.SUBRULE(this.literal);
+            this.CONSUME2(T.Colon);
+            const value = this.SUBRULE(this.expression);
+            this.OPTION3(() => this.CONSUME2(T.Comma));
+            this.ACTION(() => entries.push({ key, value, loc: joinLoc(key.loc, value.loc) }));
+          });
+          const close = this.CONSUME2(T.RBrace);
+          return this.ACTION((): Decl => ({ kind: 'table', name: this.ident(name), entries, loc: joinLoc(this.loc(kw), this.loc(close)) }));
+        },
+      },
+    ]);
+  });
+
+  typeRef = this.RULE('typeRef', (): TypeRef => {
+    const r = this.OR([
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LBracket);
+          const n = this.CONSUME(T.Name);
+          const close = this.CONSUME(T.RBracket);
+          return { n, list: true, first: open, last: close };
+        },
+      },
+      {
+        ALT: () => {
+          const n = this.CONSUME2(T.Name);
+          return { n, list: false, first: n, last: n };
+        },
+      },
+    ]);
+    const q = this.OPTION(() => this.CONSUME(T.Question));
+    return this.ACTION(() => ({
+      name: r.n.image,
+      list: r.list,
+      optional: q !== undefined,
+      loc: joinLoc(this.loc(r.first), this.loc(q ?? r.last)),
+    }));
+  });
+
+  hook = this.RULE('hook', (): Hook => {
+    return this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(K.request);
+          const methods: Ident[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => methods.push(this.ident(this.CONSUME(T.Identifier))) });
+          const inDialog = this.OPTION(() => {
+            this.CONSUME(K.in);
+            return this.CONSUME(K.dialog);
+          });
+          const peer = this.OPTION2(() => {
+            const dir = this.OR2([{ ALT: () => this.CONSUME(K.from) }, { ALT: () => this.CONSUME(K.to) }]);
+            return { dir, trunk: this.CONSUME2(T.Identifier) };
+          });
+          return this.ACTION((): Hook => {
+            const last = peer?.trunk ?? inDialog;
+            const h: Hook = {
+              kind: 'request',
+              methods,
+              inDialog: inDialog !== undefined,
+              direction: peer ? (peer.dir.image as 'from' | 'to') : 'any',
+              loc: last ? joinLoc(this.loc(kw), this.loc(last)) : joinLoc(this.loc(kw), methods[methods.length - 1]?.loc ?? this.loc(kw)),
+            };
+            if (peer) h.trunk = this.ident(peer.trunk);
+            return h;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(K.response);
+          const statuses: Expr[] = [];
+          this.AT_LEAST_ONE_SEP2({
+            SEP: T.Comma,
+            DEF: () => {
+              const t = this.OR3([{ ALT: () => this.CONSUME(T.StatusClassLiteral) }, { ALT: () => this.CONSUME(T.IntegerLiteral) }]);
+              this.ACTION(() => statuses.push(this.literalFromToken(t)));
+            },
+          });
+          const trunk = this.OPTION3(() => {
+            this.CONSUME2(K.from);
+            return this.CONSUME3(T.Identifier);
+          });
+          return this.ACTION((): Hook => {
+            const last = trunk ? this.loc(trunk) : (statuses[statuses.length - 1]?.loc ?? this.loc(kw));
+            const h: Hook = { kind: 'response', statuses, loc: joinLoc(this.loc(kw), last) };
+            if (trunk) h.trunk = this.ident(trunk);
+            return h;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(K.failure);
+          const trunk = this.OPTION4(() => {
+            this.CONSUME3(K.from);
+            return this.CONSUME4(T.Identifier);
+          });
+          return this.ACTION((): Hook => {
+            const h: Hook = { kind: 'failure', loc: joinLoc(this.loc(kw), trunk ? this.loc(trunk) : this.loc(kw)) };
+            if (trunk) h.trunk = this.ident(trunk);
+            return h;
+          });
+        },
+      },
+    ]);
+  });
+
+  block = this.RULE('block', (): Block => {
+    const open = this.CONSUME(T.LBrace);
+    const stmts: Stmt[] = [];
+    this.MANY(() => {
+      const s = this.SUBRULE(this.statement);
+      this.ACTION(() => {
+        if (s !== undefined) stmts.push(s);
+      });
+    });
+    const close = this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ stmts, loc: joinLoc(this.loc(open), this.loc(close)) }));
+  });
+
+  statement = this.RULE(
+    'statement',
+    (): Stmt =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.letStmt) },
+        { ALT: () => this.SUBRULE(this.ifStmt) },
+        { ALT: () => this.SUBRULE(this.setStmt) },
+        { ALT: () => this.SUBRULE(this.removeStmt) },
+        { ALT: () => this.SUBRULE(this.replaceStmt) },
+        { ALT: () => this.SUBRULE(this.terminalStmt) },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.media);
+            const leg = this.CONSUME(T.Identifier);
+            const policy = this.SUBRULE(this.recordExpr);
+            return this.ACTION((): Stmt => ({ kind: 'media', leg: this.ident(leg), policy, loc: joinLoc(this.loc(kw), policy.loc) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.log);
+            const level = this.OPTION({
+              GATE: () => LOG_LEVELS.has(this.LA(1).image) && this.LA(1).tokenType === T.Identifier && startsExpression(this.LA(2)),
+              DEF: () => this.CONSUME2(T.Identifier),
+            });
+            const message = this.SUBRULE(this.expression);
+            return this.ACTION((): Stmt => {
+              const s: Stmt = { kind: 'log', message, loc: joinLoc(this.loc(kw), message.loc) };
+              if (level) s.level = this.ident(level);
+              return s;
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.count);
+            const name = this.CONSUME3(T.Identifier);
+            return this.ACTION((): Stmt => ({ kind: 'count', counter: this.ident(name), loc: joinLoc(this.loc(kw), this.loc(name)) }));
+          },
+        },
+      ]),
+    { recoveryValueFunc: () => undefined as unknown as Stmt },
+  );
+
+  /** Statements that end the handler: reject, reply, route, stop (§7.9). */
+  terminalStmt = this.RULE('terminalStmt', (): Stmt =>
+    this.OR([
+      {
+        ALT: () => {
+          const kw = this.OR2([{ ALT: () => this.CONSUME(K.reject) }, { ALT: () => this.CONSUME(K.reply) }]);
+          const codeTok = this.CONSUME(T.IntegerLiteral);
+          const reason = this.OPTION(() => this.SUBRULE(this.expression));
+          return this.ACTION((): Stmt => {
+            const code = this.literalFromToken(codeTok);
+            const s: Stmt = { kind: kw.image as 'reject' | 'reply', code, loc: joinLoc(this.loc(kw), (reason ?? code).loc) };
+            if (reason) s.reason = reason;
+            return s;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(K.route);
+          const target = this.CONSUME(T.Identifier);
+          const failover = this.OPTION2(() => {
+            this.CONSUME(K.failover);
+            return this.SUBRULE(this.recordExpr);
+          });
+          return this.ACTION((): Stmt => {
+            const s: Stmt = { kind: 'route', target: this.ident(target), loc: joinLoc(this.loc(kw), failover?.loc ?? this.loc(target)) };
+            if (failover) s.failover = failover;
+            return s;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(K.stop);
+          return this.ACTION((): Stmt => ({ kind: 'stop', loc: this.loc(kw) }));
+        },
+      },
+    ]),
+  );
+
+  letStmt = this.RULE('letStmt', (): Stmt => {
+    const kw = this.CONSUME(K.let);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Assign);
+    const value = this.SUBRULE(this.expression);
+    const orElse = this.OPTION(() => {
+      const elseKw = this.CONSUME(K.else);
+      return this.OR([
+        { ALT: () => this.SUBRULE(this.block) },
+        {
+          ALT: () => {
+            const s = this.SUBRULE(this.terminalStmt);
+            return this.ACTION((): Block => ({ stmts: [s], loc: joinLoc(this.loc(elseKw), s.loc) }));
+          },
+        },
+      ]);
+    });
+    return this.ACTION((): Stmt => {
+      const s: Stmt = { kind: 'let', name: this.ident(name), value, loc: joinLoc(this.loc(kw), (orElse ?? value).loc) };
+      if (orElse) s.orElse = orElse;
+      return s;
+    });
+  });
+
+  ifStmt = this.RULE('ifStmt', (): Stmt => {
+    const kw = this.CONSUME(K.if);
+    const branches: IfBranch[] = [];
+    const cond = this.SUBRULE(this.expression);
+    const body = this.SUBRULE(this.block);
+    this.ACTION(() => branches.push({ cond, body }));
+    this.MANY({
+      GATE: () => this.LA(2).tokenType === K.if,
+      DEF: () => {
+        this.CONSUME(K.else);
+        this.CONSUME2(K.if);
+        const c = this.SUBRULE2(this.expression);
+        const b = this.SUBRULE2(this.block);
+        this.ACTION(() => branches.push({ cond: c, body: b }));
+      },
+    });
+    const otherwise = this.OPTION(() => {
+      this.CONSUME2(K.else);
+      return this.SUBRULE3(this.block);
+    });
+    return this.ACTION((): Stmt => {
+      const last = otherwise ?? branches[branches.length - 1]!.body;
+      const s: Stmt = { kind: 'if', branches, loc: joinLoc(this.loc(kw), last.loc) };
+      if (otherwise) s.otherwise = otherwise;
+      return s;
+    });
+  });
+
+  setStmt = this.RULE('setStmt', (): Stmt => {
+    const kw = this.OR([
+      { ALT: () => this.CONSUME(K.set) },
+      { ALT: () => this.CONSUME(K.add) },
+      { ALT: () => this.CONSUME(K.default) },
+    ]);
+    const target = this.SUBRULE(this.target);
+    this.CONSUME(T.Assign);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(
+      (): Stmt => ({ kind: 'set', mode: kw.image as 'set' | 'add' | 'default', target, value, loc: joinLoc(this.loc(kw), value.loc) }),
+    );
+  });
+
+  removeStmt = this.RULE('removeStmt', (): Stmt => {
+    const kw = this.CONSUME(K.remove);
+    return this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.RegexLiteral,
+        ALT: () => {
+          this.CONSUME(K.header);
+          const re = this.CONSUME(T.RegexLiteral);
+          return this.ACTION((): Stmt => {
+            const pattern = this.literalFromToken(re);
+            if (pattern.kind !== 'regex') throw new Error('unreachable');
+            return { kind: 'removeHeaders', pattern, loc: joinLoc(this.loc(kw), pattern.loc) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const target = this.SUBRULE(this.target);
+          return this.ACTION((): Stmt => ({ kind: 'remove', target, loc: joinLoc(this.loc(kw), target.loc) }));
+        },
+      },
+    ]);
+  });
+
+  replaceStmt = this.RULE('replaceStmt', (): Stmt => {
+    const kw = this.CONSUME(K.replace);
+    const target = this.SUBRULE(this.target);
+    const re = this.CONSUME(T.RegexLiteral);
+    this.CONSUME(K.with);
+    const replacement = this.SUBRULE(this.expression);
+    return this.ACTION(
+      (): Stmt => ({ kind: 'replace', target, pattern: this.literalFromToken(re), replacement, loc: joinLoc(this.loc(kw), replacement.loc) }),
+    );
+  });
+
+  target = this.RULE('target', (): Target =>
+    this.OR([
+      {
+        GATE: () => this.LA(2).tokenType !== T.LBracket,
+        ALT: () => {
+          const kw = this.CONSUME(K.header);
+          const name = this.CONSUME(T.StringLiteral);
+          const param = this.OPTION(() => {
+            this.CONSUME(K.param);
+            return this.CONSUME2(T.StringLiteral);
+          });
+          return this.ACTION((): Target => {
+            const t: Target = { kind: 'header', name: this.stringLiteral(name), loc: joinLoc(this.loc(kw), this.loc(param ?? name)) };
+            if (param) t.param = this.stringLiteral(param);
+            return t;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const expr = this.SUBRULE(this.postfix);
+          return this.ACTION((): Target => ({ kind: 'path', expr, loc: expr.loc }));
+        },
+      },
+    ]),
+  );
+}
+
+/** Tokens that can begin an expression; used to tell `log info x` (level) from `log info` (value). */
+function startsExpression(t: IToken): boolean {
+  const tt = t.tokenType;
+  if (tt === T.Identifier || tt === T.LParen || tt === T.LBracket || tt === T.LBrace) return true;
+  if (tt === K.not || tt === K.true || tt === K.false || tt === K.header || tt === K.headers) return true;
+  if (tt === K.from || tt === K.to || tt === K.request || tt === K.response || tt === K.failure) return true;
+  return tt.CATEGORIES?.includes(T.StringLiteral) === true || tt.name.endsWith('Literal');
+}
+
+let shared: RuleParser | undefined;
+/** The parser is stateless between inputs, so one instance serves every parse. */
+export function ruleParser(): RuleParser {
+  shared ??= new RuleParser();
+  return shared;
+}
