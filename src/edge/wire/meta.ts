@@ -65,6 +65,6 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 export function stackTime(epochMs: number = performance.timeOrigin + performance.now()): string {
   const wholeMs = Math.floor(epochMs);
   const d = new Date(wholeMs);
-  const micros = (wholeMs % 1000) * 1000 + Math.min(999, Math.floor((epochMs - wholeMs) * 1000));
+  const micros = (wholeMs % 1000) * 1000 + Math.min(999, Math.round((epochMs - wholeMs) * 1000));
   return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${String(micros).padStart(6, '0')}`;
 }
