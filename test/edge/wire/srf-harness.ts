@@ -52,6 +52,8 @@ export interface ConnectedApp {
   sent: string[];
   /** Payloads srf received. */
   received: string[];
+  /** srf's connection events in order (`connect`, `close`, ...). */
+  events: string[];
 }
 
 export interface ConnectOptions {
@@ -73,7 +75,9 @@ export function connectApp(h: Harness, opts: ConnectOptions = {}): Promise<Conne
     localHostports: undefined,
     sent: [],
     received: [],
+    events: [],
   };
+  for (const evt of ['close', 'error', 'reconnecting']) srf.on(evt, () => app.events.push(evt));
   const connectOpts = {
     host: '127.0.0.1',
     port: h.port,
@@ -88,6 +92,7 @@ export function connectApp(h: Harness, opts: ConnectOptions = {}): Promise<Conne
       'connect',
       (err: Error | null, hostport?: string, serverVersion?: string, localHostports?: string) => {
         Object.assign(app, { err, hostport, serverVersion, localHostports });
+        app.events.push('connect');
         resolve(app);
       },
     );
