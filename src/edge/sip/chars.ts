@@ -1,0 +1,87 @@
+// Character classes of the RFC 3261 §25.1 grammar, as one bit table so the
+// hot loops test a byte with a single array read and mask.
+
+export const TOKEN = 1; // token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
+export const WORD = 2; // word: token chars plus ( ) < > : \ DQUOTE / [ ] ? { }
+export const UNRESERVED = 4; // alphanum / mark
+export const USER = 8; // unreserved / user-unreserved (& = + $ , ; ? /)
+export const PASSWORD = 16; // unreserved / & = + $ ,
+export const PARAM = 32; // paramchar: param-unreserved ([ ] / : & + $) / unreserved
+export const HNV = 64; // hnv-unreserved ([ ] / ? : + $) / unreserved
+export const URIC = 128; // uric: reserved / unreserved (for absoluteURI opaque parts)
+
+const table = new Uint8Array(256);
+
+function mark(chars: string, bits: number): void {
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)]! |= bits;
+}
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+mark(ALNUM, TOKEN | WORD | UNRESERVED | USER | PASSWORD | PARAM | HNV | URIC);
+mark("-_.!~*'()", UNRESERVED | USER | PASSWORD | PARAM | HNV | URIC);
+mark("-.!%*_+`'~", TOKEN | WORD);
+mark('()<>:\\"/[]?{}', WORD);
+mark('&=+$,;?/', USER);
+mark('&=+$,', PASSWORD);
+mark('[]/:&+$', PARAM);
+mark('[]/?:+$', HNV);
+mark(';/?:@&=+$,', URIC);
+
+export function is(code: number, cls: number): boolean {
+  return code < 256 && (table[code]! & cls) !== 0;
+}
+
+/** True when every char of s[start, end) is in the class; with `escapes`, a % must start a valid %HH escape. */
+export function allIn(s: string, start: number, end: number, cls: number, escapes: boolean): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 256 && (table[c]! & cls) !== 0) continue;
+    if (escapes && c === 37 && i + 2 < end && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2))) {
+      i += 2;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+export function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export function isLws(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+/** Skips SP, HTAB and (already unfolded, but tolerated) CR/LF. */
+export function skipLws(s: string, i: number): number {
+  while (i < s.length && isLws(s.charCodeAt(i))) i++;
+  return i;
+}
+
+export function allDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Decodes %HH escapes (RFC 3261 §19.1.2); the octets are read as UTF-8. */
+export function percentDecode(s: string): string {
+  if (s.indexOf('%') < 0) return s;
+  const bytes: number[] = [];
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c === 37 && i + 2 < s.length && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2))) {
+      c = Number.parseInt(s.slice(i + 1, i + 3), 16);
+      i += 2;
+    }
+    if (c >= 0x80) ascii = false;
+    bytes.push(c & 0xff);
+  }
+  return Buffer.from(bytes).toString(ascii ? 'latin1' : 'utf8');
+}
