@@ -203,7 +203,7 @@ describe('sip messages from the app', () => {
           sip: `SIP/2.0 ${status}\r\n\r\n`,
         });
       }
-      return { ok: op.destinations.length === 2 };
+      return op.destinations.length === 2 ? { ok: true } : { ok: false, reason: 'expected two targets' };
     };
     const raw = await authenticated();
     raw.send(

@@ -77,7 +77,8 @@ export function connectApp(h: Harness, opts: ConnectOptions = {}): Promise<Conne
     received: [],
     events: [],
   };
-  for (const evt of ['close', 'error', 'reconnecting']) srf.on(evt, () => app.events.push(evt));
+  const emitter = srf as unknown as { on(evt: string, fn: () => void): void };
+  for (const evt of ['close', 'error', 'reconnecting']) emitter.on(evt, () => app.events.push(evt));
   const connectOpts = {
     host: '127.0.0.1',
     port: h.port,
