@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { SipError } from './errors.ts';
 import type { SipMessage } from './message.ts';
+import { parseNameAddr } from './name-addr.ts';
 import type { ParseResult } from './parse.ts';
 import { canAnswer } from './parse.ts';
-import { to } from './values.ts';
 
 export interface ErrorResponseOptions {
   /** To tag to add when the request has none (RFC 3261 §8.2.6.2); random when omitted. */
@@ -57,7 +57,7 @@ export function buildErrorResponse(
     if (h === undefined) continue;
     let value = h.value;
     if (key === 'to') {
-      const parsed = to(msg);
+      const parsed = parseNameAddr(value, 'To');
       // A To that does not parse is echoed as received: appending a tag to it
       // could land inside an unterminated quote (RFC 4475 §3.1.2.6).
       if (parsed.ok && parsed.value.tag === null) value += `;tag=${options.toTag ?? newTag()}`;

@@ -11,7 +11,7 @@ export interface SipError {
    * a request too damaged to copy Via/CSeq from (RFC 3261 §8.2.6, §18.1.2).
    */
   canRespond: boolean;
-  /** Stream transports only: framing is lost, the connection must be closed (RFC 4475 §3.1.2.4). */
+  /** Stream transports only: framing is lost, the connection must be closed (RFC 4475 §3.1.2.3, §3.3.9). */
   fatal?: boolean;
 }
 

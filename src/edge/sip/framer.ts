@@ -122,7 +122,7 @@ export class StreamFramer {
     const { message, error, complete } = parseHead(this.buf, 0, bounds.headEnd, this.limits);
     if (!complete) {
       // Header lines were not all read, so Content-Length is unknown: the
-      // next message cannot be found (RFC 4475 §3.1.2.4).
+      // next message cannot be found (RFC 4475 §3.1.2.3).
       this.fail(events, error!.ok ? unknownError : error!.error, message);
       return false;
     }

@@ -43,7 +43,7 @@ export function parseNameAddr(s: string, what: string): Result<NameAddr> {
     p = skipLws(s, q.end);
     if (s.charCodeAt(p) !== 60) return fail(`expected "<" after display name in ${what}`);
   } else {
-    // Unquoted display names are *(token LWS) (RFC 4475 §3.1.1.6, §3.1.2.16).
+    // Unquoted display names are *(token LWS) (RFC 4475 §3.1.1.6, §3.1.2.15).
     let e = p;
     while (e < s.length && (is(s.charCodeAt(e), TOKEN) || isLws(s.charCodeAt(e)))) e++;
     if (s.charCodeAt(e) === 60) {
@@ -57,7 +57,7 @@ export function parseNameAddr(s: string, what: string): Result<NameAddr> {
     const close = s.indexOf('>', p);
     if (close < 0) return fail(`missing ">" in ${what}`);
     uriText = s.slice(p + 1, close);
-    // No LWS inside the brackets (RFC 3261 §25.1 name-addr; RFC 4475 §3.1.2.15).
+    // No LWS inside the brackets (RFC 3261 §25.1 name-addr; RFC 4475 §3.1.2.14).
     if (
       uriText.length > 0 &&
       (isLws(uriText.charCodeAt(0)) || isLws(uriText.charCodeAt(uriText.length - 1)))
@@ -67,7 +67,7 @@ export function parseNameAddr(s: string, what: string): Result<NameAddr> {
     p = close + 1;
   } else {
     // addr-spec: the URI ends at the first ";" (those are header params) or
-    // whitespace; a URI with "?" must be enclosed in "<>" (§20.10, RFC 4475 §3.1.2.12).
+    // whitespace; a URI with "?" must be enclosed in "<>" (§20.10, RFC 4475 §3.1.2.13).
     let e = p;
     while (e < s.length) {
       const c = s.charCodeAt(e);
@@ -76,7 +76,7 @@ export function parseNameAddr(s: string, what: string): Result<NameAddr> {
     }
     uriText = s.slice(p, e);
     // Text before a "<" that is neither a quoted string nor tokens: e.g. an
-    // unquoted comma (RFC 4475 §3.1.2.16).
+    // unquoted comma (RFC 4475 §3.1.2.15).
     const lt = s.indexOf('<', p);
     const quote = s.indexOf('"', p);
     if (lt >= 0 && (quote < 0 || lt < quote)) {

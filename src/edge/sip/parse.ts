@@ -173,7 +173,7 @@ const VERSION = /^SIP\/(\d+)\.(\d+)$/i;
 /**
  * Fills the start-line fields; returns a reason when the line is malformed.
  * Request-Line = Method SP Request-URI SP SIP-Version, single spaces only
- * (RFC 4475 §3.1.2.9-11); Status-Line = SIP-Version SP Status-Code SP Reason-Phrase.
+ * (RFC 4475 §3.1.2.8-10); Status-Line = SIP-Version SP Status-Code SP Reason-Phrase.
  */
 function parseStartLine(msg: SipMessage, line: string): string | null {
   if (line.length >= 4 && line.slice(0, 4).toUpperCase() === 'SIP/') {
@@ -210,7 +210,7 @@ function parseStartLine(msg: SipMessage, line: string): string | null {
   return null;
 }
 
-/** Content-Length as announced: a number, null when absent, or an error (RFC 4475 §3.1.2.4, §3.3.12). */
+/** Content-Length as announced: a number, null when absent, or an error (RFC 4475 §3.1.2.3, §3.3.9). */
 export function announcedLength(msg: SipMessage, limits: SipLimits): number | null | ParseResult {
   const cl = msg.entries('content-length');
   if (cl.length === 0) return null;

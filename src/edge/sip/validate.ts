@@ -71,7 +71,7 @@ const SINGLE: ReadonlyArray<[string, string]> = [
   ['max-forwards', 'Max-Forwards'],
 ];
 
-// rfc1123-date (RFC 3261 §20.17): always GMT (RFC 4475 §3.1.2.11).
+// rfc1123-date (RFC 3261 §20.17): always GMT (RFC 4475 §3.1.2.12).
 const DATE =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
@@ -95,7 +95,7 @@ export function validateRequest(msg: SipMessage, options: ValidateOptions = {}):
   if (!v.ok) return error(msg, 400, v.reason);
   const ruri = requestUri(msg);
   if (!ruri.ok) return error(msg, 400, ruri.reason);
-  // Table 1 of RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.10).
+  // Table 1 of RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
   if (ruri.value.kind === 'sip' && ruri.value.headers.length > 0) {
     return error(msg, 400, 'Headers Not Allowed in Request-URI');
   }

@@ -50,7 +50,7 @@ export function isValidCallId(value: string): boolean {
   );
 }
 
-/** The one line of a header that may appear once; absent or repeated is an error (RFC 4475 §3.3.9). */
+/** The one line of a header that may appear once; absent or repeated is an error (RFC 4475 §3.3.8). */
 function single(msg: SipMessage, key: string, what: string): Result<string> {
   const list = msg.entries(key);
   if (list.length === 0) return fail(`Missing ${what} Header`);
