@@ -144,7 +144,7 @@ describe('RFC 4475 §3.1.1 valid messages', () => {
     const from = ok(values.from(m));
     expect(sip(from.uri).user).toBe('amazinglylongcallername'.repeat(5));
     expect(from.tag).toMatch(/^12982(982)+424$/);
-    expect(getParam(from.params, 'unknownvalueless' + 'paramname'.repeat(10))).toBeNull();
+    expect(getParam(from.params, `unknownvalueless${'paramname'.repeat(10)}`)).toBeNull();
     const vias = ok(values.vias(m));
     expect(vias).toHaveLength(34);
     expect(vias[0]!.host).toBe('sip33.example.com');
