@@ -34,7 +34,20 @@ export type Expr =
   | { kind: 'paren'; expr: Expr; loc: Loc }
   | { kind: 'error'; loc: Loc };
 
-export type BinaryOp = 'or' | 'and' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'matches' | '+' | '-' | '??';
+export type BinaryOp =
+  | 'or'
+  | 'and'
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'in'
+  | 'matches'
+  | '+'
+  | '-'
+  | '??';
 
 export interface RecordEntry {
   key: Ident;
@@ -105,14 +118,22 @@ export interface TableEntry {
 }
 
 export type Hook =
-  | { kind: 'request'; methods: Ident[]; inDialog: boolean; direction: 'from' | 'to' | 'any'; trunk?: Ident; loc: Loc }
+  | {
+      kind: 'request';
+      methods: Ident[];
+      inDialog: boolean;
+      direction: 'from' | 'to' | 'any';
+      trunk?: Ident;
+      loc: Loc;
+    }
   | { kind: 'response'; statuses: Expr[]; trunk?: Ident; loc: Loc }
   | { kind: 'failure'; trunk?: Ident; loc: Loc };
 
 export type Decl =
   | { kind: 'ruleset'; name: Ident; loc: Loc }
   | { kind: 'import'; path: Expr; loc: Loc }
-  | { kind: 'trunk' | 'group'; name: Ident; props: Property[]; loc: Loc }
+  | { kind: 'trunk'; name: Ident; props: Property[]; loc: Loc }
+  | { kind: 'group'; name: Ident; props: Property[]; loc: Loc }
   | { kind: 'table'; name: Ident; source?: Ident[]; schema?: SchemaField[]; entries?: TableEntry[]; loc: Loc }
   | { kind: 'var'; name: Ident; type?: TypeRef; value: Expr; loc: Loc }
   | { kind: 'counter'; name: Ident; loc: Loc }

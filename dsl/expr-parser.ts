@@ -48,14 +48,23 @@ export class ExprParser extends EmbeddedActionsParser {
   }
 
   protected errorExpr(t: IToken | undefined): Expr {
-    return { kind: 'error', loc: t ? this.loc(t) : { file: this.file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 } };
+    return {
+      kind: 'error',
+      loc: t
+        ? this.loc(t)
+        : { file: this.file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1 },
+    };
   }
 
   expression = this.RULE('expression', (): Expr => this.SUBRULE(this.orExpr), {
     recoveryValueFunc: (e) => this.errorExpr(e.token),
   });
 
-  private binaryChain(next: (second: boolean) => Expr, ops: TokenType[], opOf: (t: IToken) => BinaryOp): Expr {
+  private binaryChain(
+    next: (second: boolean) => Expr,
+    ops: TokenType[],
+    opOf: (t: IToken) => BinaryOp,
+  ): Expr {
     let left = next(false);
     let operands = 1;
     const alts = ops.map((op) => ({ ALT: () => this.CONSUME(op) }));
@@ -65,32 +74,53 @@ export class ExprParser extends EmbeddedActionsParser {
       this.ACTION(() => {
         operands++;
         if (operands === LIMITS.maxOperands + 1)
-          this.report('E013', right.loc, `more than ${LIMITS.maxOperands} operands in one expression`, 'split it with let');
+          this.report(
+            'E013',
+            right.loc,
+            `more than ${LIMITS.maxOperands} operands in one expression`,
+            'split it with let',
+          );
         left = { kind: 'binary', op: opOf(op), left, right, loc: joinLoc(left.loc, right.loc) };
       });
     });
     return left;
   }
 
-  orExpr = this.RULE('orExpr', (): Expr =>
-    this.binaryChain((b) => (b ? this.SUBRULE2(this.andExpr) : this.SUBRULE(this.andExpr)), [K.or], () => 'or'),
+  orExpr = this.RULE(
+    'orExpr',
+    (): Expr =>
+      this.binaryChain(
+        (b) => (b ? this.SUBRULE2(this.andExpr) : this.SUBRULE(this.andExpr)),
+        [K.or],
+        () => 'or',
+      ),
   );
 
-  andExpr = this.RULE('andExpr', (): Expr =>
-    this.binaryChain((b) => (b ? this.SUBRULE2(this.notExpr) : this.SUBRULE(this.notExpr)), [K.and], () => 'and'),
+  andExpr = this.RULE(
+    'andExpr',
+    (): Expr =>
+      this.binaryChain(
+        (b) => (b ? this.SUBRULE2(this.notExpr) : this.SUBRULE(this.notExpr)),
+        [K.and],
+        () => 'and',
+      ),
   );
 
-  notExpr = this.RULE('notExpr', (): Expr =>
-    this.OR([
-      {
-        ALT: () => {
-          const not = this.CONSUME(K.not);
-          const operand = this.SUBRULE(this.notExpr);
-          return this.ACTION((): Expr => ({ kind: 'unary', op: 'not', operand, loc: joinLoc(this.loc(not), operand.loc) }));
+  notExpr = this.RULE(
+    'notExpr',
+    (): Expr =>
+      this.OR([
+        {
+          ALT: () => {
+            const not = this.CONSUME(K.not);
+            const operand = this.SUBRULE(this.notExpr);
+            return this.ACTION(
+              (): Expr => ({ kind: 'unary', op: 'not', operand, loc: joinLoc(this.loc(not), operand.loc) }),
+            );
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]),
+        { ALT: () => this.SUBRULE(this.comparison) },
+      ]),
   );
 
   comparison = this.RULE('comparison', (): Expr => {
@@ -114,12 +144,24 @@ export class ExprParser extends EmbeddedActionsParser {
     return left;
   });
 
-  additive = this.RULE('additive', (): Expr =>
-    this.binaryChain((b) => (b ? this.SUBRULE2(this.coalesce) : this.SUBRULE(this.coalesce)), [T.Plus, T.Minus], (t) => t.image as BinaryOp),
+  additive = this.RULE(
+    'additive',
+    (): Expr =>
+      this.binaryChain(
+        (b) => (b ? this.SUBRULE2(this.coalesce) : this.SUBRULE(this.coalesce)),
+        [T.Plus, T.Minus],
+        (t) => t.image as BinaryOp,
+      ),
   );
 
-  coalesce = this.RULE('coalesce', (): Expr =>
-    this.binaryChain((b) => (b ? this.SUBRULE2(this.postfix) : this.SUBRULE(this.postfix)), [T.Coalesce], () => '??'),
+  coalesce = this.RULE(
+    'coalesce',
+    (): Expr =>
+      this.binaryChain(
+        (b) => (b ? this.SUBRULE2(this.postfix) : this.SUBRULE(this.postfix)),
+        [T.Coalesce],
+        () => '??',
+      ),
   );
 
   postfix = this.RULE('postfix', (): Expr => {
@@ -131,7 +173,12 @@ export class ExprParser extends EmbeddedActionsParser {
             this.CONSUME(T.Dot);
             const name = this.CONSUME(T.Name);
             this.ACTION(() => {
-              object = { kind: 'member', object, name: this.ident(name), loc: joinLoc(object.loc, this.loc(name)) };
+              object = {
+                kind: 'member',
+                object,
+                name: this.ident(name),
+                loc: joinLoc(object.loc, this.loc(name)),
+              };
             });
           },
         },
@@ -162,17 +209,27 @@ export class ExprParser extends EmbeddedActionsParser {
             const open = this.CONSUME(T.LParen);
             const expr = this.SUBRULE(this.expression);
             const close = this.CONSUME(T.RParen);
-            return this.ACTION((): Expr => ({ kind: 'paren', expr, loc: joinLoc(this.loc(open), this.loc(close)) }));
+            return this.ACTION(
+              (): Expr => ({ kind: 'paren', expr, loc: joinLoc(this.loc(open), this.loc(close)) }),
+            );
           },
         },
         {
           ALT: () => {
-            const kw = this.OR2([{ ALT: () => this.CONSUME(K.header) }, { ALT: () => this.CONSUME(K.headers) }]);
+            const kw = this.OR2([
+              { ALT: () => this.CONSUME(K.header) },
+              { ALT: () => this.CONSUME(K.headers) },
+            ]);
             this.CONSUME2(T.LBracket);
             const name = this.SUBRULE2(this.expression);
             const close = this.CONSUME2(T.RBracket);
             return this.ACTION(
-              (): Expr => ({ kind: 'header', all: kw.image === 'headers', name, loc: joinLoc(this.loc(kw), this.loc(close)) }),
+              (): Expr => ({
+                kind: 'header',
+                all: kw.image === 'headers',
+                name,
+                loc: joinLoc(this.loc(kw), this.loc(close)),
+              }),
             );
           },
         },
@@ -188,7 +245,12 @@ export class ExprParser extends EmbeddedActionsParser {
             });
             return this.ACTION((): Expr => {
               if (args === undefined) return { kind: 'name', name: id.image, loc: this.loc(id) };
-              return { kind: 'call', callee: this.ident(id), args: args.list, loc: joinLoc(this.loc(id), this.loc(args.close)) };
+              return {
+                kind: 'call',
+                callee: this.ident(id),
+                args: args.list,
+                loc: joinLoc(this.loc(id), this.loc(args.close)),
+              };
             });
           },
         },
@@ -237,10 +299,14 @@ export class ExprParser extends EmbeddedActionsParser {
       this.CONSUME(T.Colon);
       const value = this.SUBRULE(this.expression);
       this.OPTION(() => this.CONSUME(T.Comma));
-      this.ACTION(() => entries.push({ key: this.ident(key), value, loc: joinLoc(this.loc(key), value.loc) }));
+      this.ACTION(() =>
+        entries.push({ key: this.ident(key), value, loc: joinLoc(this.loc(key), value.loc) }),
+      );
     });
     const close = this.CONSUME(T.RBrace);
-    return this.ACTION((): Expr => ({ kind: 'record', entries, loc: joinLoc(this.loc(open), this.loc(close)) }));
+    return this.ACTION(
+      (): Expr => ({ kind: 'record', entries, loc: joinLoc(this.loc(open), this.loc(close)) }),
+    );
   });
 
   literal = this.RULE('literal', (): Expr => {
@@ -285,7 +351,9 @@ export class ExprParser extends EmbeddedActionsParser {
     if (tokenMatcher(t, T.Ipv6Literal)) {
       const err = checkIpv6(text);
       if (err) return bad(err);
-      return text.includes('/') ? { kind: 'cidr', value: text.toLowerCase(), loc } : { kind: 'ip', value: text.toLowerCase(), loc };
+      return text.includes('/')
+        ? { kind: 'cidr', value: text.toLowerCase(), loc }
+        : { kind: 'ip', value: text.toLowerCase(), loc };
     }
     if (tokenMatcher(t, T.CidrLiteral)) {
       const err = checkCidr(text);
@@ -306,10 +374,17 @@ export class ExprParser extends EmbeddedActionsParser {
   protected stringLiteral(t: IToken): Expr {
     const loc = this.loc(t);
     const { value, badEscape, unterminated } = decodeString(t.image);
-    if (unterminated) this.report('E002', loc, 'string is missing its closing quote', 'add " before the end of the line');
+    if (unterminated)
+      this.report('E002', loc, 'string is missing its closing quote', 'add " before the end of the line');
     else if (badEscape !== undefined)
-      this.report('E003', loc, `unknown escape '\\${t.image[badEscape + 1] ?? ''}' in string`, 'valid escapes are \\" \\\\ \\n \\t \\r');
-    else if (stringTooLong(value)) this.report('E004', loc, `string is longer than ${LIMITS.maxStringLength} characters`);
+      this.report(
+        'E003',
+        loc,
+        `unknown escape '\\${t.image[badEscape + 1] ?? ''}' in string`,
+        'valid escapes are \\" \\\\ \\n \\t \\r',
+      );
+    else if (stringTooLong(value))
+      this.report('E004', loc, `string is longer than ${LIMITS.maxStringLength} characters`);
     return { kind: 'string', value, raw: unterminated ? `${t.image}"` : t.image, loc };
   }
 }

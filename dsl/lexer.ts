@@ -15,10 +15,47 @@ export const Identifier = createToken({
 });
 
 const keywordList = [
-  'ruleset', 'import', 'trunk', 'group', 'table', 'var', 'counter', 'on', 'request', 'response',
-  'failure', 'from', 'to', 'in', 'dialog', 'if', 'else', 'let', 'set', 'add', 'default', 'remove',
-  'replace', 'with', 'header', 'headers', 'param', 'reject', 'reply', 'route', 'failover', 'media',
-  'log', 'count', 'stop', 'and', 'or', 'not', 'matches', 'true', 'false',
+  'ruleset',
+  'import',
+  'trunk',
+  'group',
+  'table',
+  'var',
+  'counter',
+  'on',
+  'request',
+  'response',
+  'failure',
+  'from',
+  'to',
+  'in',
+  'dialog',
+  'if',
+  'else',
+  'let',
+  'set',
+  'add',
+  'default',
+  'remove',
+  'replace',
+  'with',
+  'header',
+  'headers',
+  'param',
+  'reject',
+  'reply',
+  'route',
+  'failover',
+  'media',
+  'log',
+  'count',
+  'stop',
+  'and',
+  'or',
+  'not',
+  'matches',
+  'true',
+  'false',
 ] as const;
 export type Keyword = (typeof keywordList)[number];
 
@@ -34,7 +71,11 @@ for (const word of keywordList) {
 }
 export const KEYWORDS: ReadonlySet<string> = new Set(keywordList);
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+});
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
 
 export const StringLiteral = createToken({ name: 'StringLiteral', label: 'string', pattern: Lexer.NA });

@@ -88,7 +88,9 @@ function isIpv6Groups(addr: string): boolean {
 
 export function checkCidr(text: string): string | undefined {
   const [ip, prefix] = text.split('/');
-  return checkIpv4(ip ?? '') ?? (Number(prefix) > 32 ? `'${text}' has an invalid prefix length (0-32)` : undefined);
+  return (
+    checkIpv4(ip ?? '') ?? (Number(prefix) > 32 ? `'${text}' has an invalid prefix length (0-32)` : undefined)
+  );
 }
 
 export function checkE164(text: string): string | undefined {

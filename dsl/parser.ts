@@ -1,5 +1,18 @@
 import type { IToken } from 'chevrotain';
-import type { Block, Decl, Expr, Hook, Ident, IfBranch, Property, SchemaField, Stmt, TableEntry, Target, TypeRef } from './ast.ts';
+import type {
+  Block,
+  Decl,
+  Expr,
+  Hook,
+  Ident,
+  IfBranch,
+  Property,
+  SchemaField,
+  Stmt,
+  TableEntry,
+  Target,
+  TypeRef,
+} from './ast.ts';
 import { ExprParser } from './expr-parser.ts';
 import * as T from './lexer.ts';
 import { joinLoc } from './literals.ts';
@@ -37,14 +50,26 @@ export class RuleParser extends ExprParser {
           ALT: () => {
             const kw = this.CONSUME(K.ruleset);
             const name = this.CONSUME(T.Identifier);
-            return this.ACTION((): Decl => ({ kind: 'ruleset', name: this.ident(name), loc: joinLoc(this.loc(kw), this.loc(name)) }));
+            return this.ACTION(
+              (): Decl => ({
+                kind: 'ruleset',
+                name: this.ident(name),
+                loc: joinLoc(this.loc(kw), this.loc(name)),
+              }),
+            );
           },
         },
         {
           ALT: () => {
             const kw = this.CONSUME(K.import);
             const path = this.CONSUME(T.StringLiteral);
-            return this.ACTION((): Decl => ({ kind: 'import', path: this.stringLiteral(path), loc: joinLoc(this.loc(kw), this.loc(path)) }));
+            return this.ACTION(
+              (): Decl => ({
+                kind: 'import',
+                path: this.stringLiteral(path),
+                loc: joinLoc(this.loc(kw), this.loc(path)),
+              }),
+            );
           },
         },
         { ALT: () => this.SUBRULE(this.trunkOrGroup) },
@@ -60,7 +85,12 @@ export class RuleParser extends ExprParser {
             this.CONSUME(T.Assign);
             const value = this.SUBRULE(this.expression);
             return this.ACTION((): Decl => {
-              const d: Decl = { kind: 'var', name: this.ident(name), value, loc: joinLoc(this.loc(kw), value.loc) };
+              const d: Decl = {
+                kind: 'var',
+                name: this.ident(name),
+                value,
+                loc: joinLoc(this.loc(kw), value.loc),
+              };
               if (type) d.type = type;
               return d;
             });
@@ -70,7 +100,13 @@ export class RuleParser extends ExprParser {
           ALT: () => {
             const kw = this.CONSUME(K.counter);
             const name = this.CONSUME3(T.Identifier);
-            return this.ACTION((): Decl => ({ kind: 'counter', name: this.ident(name), loc: joinLoc(this.loc(kw), this.loc(name)) }));
+            return this.ACTION(
+              (): Decl => ({
+                kind: 'counter',
+                name: this.ident(name),
+                loc: joinLoc(this.loc(kw), this.loc(name)),
+              }),
+            );
           },
         },
         {
@@ -78,7 +114,9 @@ export class RuleParser extends ExprParser {
             const kw = this.CONSUME(K.on);
             const hook = this.SUBRULE(this.hook);
             const body = this.SUBRULE(this.block);
-            return this.ACTION((): Decl => ({ kind: 'handler', hook, body, loc: joinLoc(this.loc(kw), body.loc) }));
+            return this.ACTION(
+              (): Decl => ({ kind: 'handler', hook, body, loc: joinLoc(this.loc(kw), body.loc) }),
+            );
           },
         },
       ]),
@@ -101,7 +139,13 @@ export class RuleParser extends ExprParser {
     });
     const close = this.CONSUME(T.RBrace);
     return this.ACTION(
-      (): Decl => ({ kind: kw.image as 'trunk' | 'group', name: this.ident(name), props, loc: joinLoc(this.loc(kw), this.loc(close)) }),
+      (): Decl =>
+        ({
+          kind: kw.image,
+          name: this.ident(name),
+          props,
+          loc: joinLoc(this.loc(kw), this.loc(close)),
+        }) as Decl,
     );
   });
 
@@ -126,13 +170,20 @@ export class RuleParser extends ExprParser {
               this.CONSUME(T.Colon);
               const type = this.SUBRULE(this.typeRef);
               this.OPTION2(() => this.CONSUME(T.Comma));
-              this.ACTION(() => fields.push({ name: this.ident(field), type, loc: joinLoc(this.loc(field), type.loc) }));
+              this.ACTION(() =>
+                fields.push({ name: this.ident(field), type, loc: joinLoc(this.loc(field), type.loc) }),
+              );
             });
             end = this.CONSUME(T.RBrace);
             return fields;
           });
           return this.ACTION((): Decl => {
-            const d: Decl = { kind: 'table', name: this.ident(name), source: source.map((t) => this.ident(t)), loc: joinLoc(this.loc(kw), this.loc(end)) };
+            const d: Decl = {
+              kind: 'table',
+              name: this.ident(name),
+              source: source.map((t) => this.ident(t)),
+              loc: joinLoc(this.loc(kw), this.loc(end)),
+            };
             if (schema) d.schema = schema;
             return d;
           });
@@ -150,7 +201,14 @@ export class RuleParser extends ExprParser {
             this.ACTION(() => entries.push({ key, value, loc: joinLoc(key.loc, value.loc) }));
           });
           const close = this.CONSUME2(T.RBrace);
-          return this.ACTION((): Decl => ({ kind: 'table', name: this.ident(name), entries, loc: joinLoc(this.loc(kw), this.loc(close)) }));
+          return this.ACTION(
+            (): Decl => ({
+              kind: 'table',
+              name: this.ident(name),
+              entries,
+              loc: joinLoc(this.loc(kw), this.loc(close)),
+            }),
+          );
         },
       },
     ]);
@@ -188,7 +246,10 @@ export class RuleParser extends ExprParser {
         ALT: () => {
           const kw = this.CONSUME(K.request);
           const methods: Ident[] = [];
-          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => methods.push(this.ident(this.CONSUME(T.Identifier))) });
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => methods.push(this.ident(this.CONSUME(T.Identifier))),
+          });
           const inDialog = this.OPTION(() => {
             this.CONSUME(K.in);
             return this.CONSUME(K.dialog);
@@ -204,7 +265,9 @@ export class RuleParser extends ExprParser {
               methods,
               inDialog: inDialog !== undefined,
               direction: peer ? (peer.dir.image as 'from' | 'to') : 'any',
-              loc: last ? joinLoc(this.loc(kw), this.loc(last)) : joinLoc(this.loc(kw), methods[methods.length - 1]?.loc ?? this.loc(kw)),
+              loc: last
+                ? joinLoc(this.loc(kw), this.loc(last))
+                : joinLoc(this.loc(kw), methods[methods.length - 1]?.loc ?? this.loc(kw)),
             };
             if (peer) h.trunk = this.ident(peer.trunk);
             return h;
@@ -218,7 +281,10 @@ export class RuleParser extends ExprParser {
           this.AT_LEAST_ONE_SEP2({
             SEP: T.Comma,
             DEF: () => {
-              const t = this.OR3([{ ALT: () => this.CONSUME(T.StatusClassLiteral) }, { ALT: () => this.CONSUME(T.IntegerLiteral) }]);
+              const t = this.OR3([
+                { ALT: () => this.CONSUME(T.StatusClassLiteral) },
+                { ALT: () => this.CONSUME(T.IntegerLiteral) },
+              ]);
               this.ACTION(() => statuses.push(this.literalFromToken(t)));
             },
           });
@@ -242,7 +308,10 @@ export class RuleParser extends ExprParser {
             return this.CONSUME4(T.Identifier);
           });
           return this.ACTION((): Hook => {
-            const h: Hook = { kind: 'failure', loc: joinLoc(this.loc(kw), trunk ? this.loc(trunk) : this.loc(kw)) };
+            const h: Hook = {
+              kind: 'failure',
+              loc: joinLoc(this.loc(kw), trunk ? this.loc(trunk) : this.loc(kw)),
+            };
             if (trunk) h.trunk = this.ident(trunk);
             return h;
           });
@@ -279,14 +348,24 @@ export class RuleParser extends ExprParser {
             const kw = this.CONSUME(K.media);
             const leg = this.CONSUME(T.Identifier);
             const policy = this.SUBRULE(this.recordExpr);
-            return this.ACTION((): Stmt => ({ kind: 'media', leg: this.ident(leg), policy, loc: joinLoc(this.loc(kw), policy.loc) }));
+            return this.ACTION(
+              (): Stmt => ({
+                kind: 'media',
+                leg: this.ident(leg),
+                policy,
+                loc: joinLoc(this.loc(kw), policy.loc),
+              }),
+            );
           },
         },
         {
           ALT: () => {
             const kw = this.CONSUME(K.log);
             const level = this.OPTION({
-              GATE: () => LOG_LEVELS.has(this.LA(1).image) && this.LA(1).tokenType === T.Identifier && startsExpression(this.LA(2)),
+              GATE: () =>
+                LOG_LEVELS.has(this.LA(1).image) &&
+                this.LA(1).tokenType === T.Identifier &&
+                startsExpression(this.LA(2)),
               DEF: () => this.CONSUME2(T.Identifier),
             });
             const message = this.SUBRULE(this.expression);
@@ -301,7 +380,13 @@ export class RuleParser extends ExprParser {
           ALT: () => {
             const kw = this.CONSUME(K.count);
             const name = this.CONSUME3(T.Identifier);
-            return this.ACTION((): Stmt => ({ kind: 'count', counter: this.ident(name), loc: joinLoc(this.loc(kw), this.loc(name)) }));
+            return this.ACTION(
+              (): Stmt => ({
+                kind: 'count',
+                counter: this.ident(name),
+                loc: joinLoc(this.loc(kw), this.loc(name)),
+              }),
+            );
           },
         },
       ]),
@@ -309,43 +394,56 @@ export class RuleParser extends ExprParser {
   );
 
   /** Statements that end the handler: reject, reply, route, stop (§7.9). */
-  terminalStmt = this.RULE('terminalStmt', (): Stmt =>
-    this.OR([
-      {
-        ALT: () => {
-          const kw = this.OR2([{ ALT: () => this.CONSUME(K.reject) }, { ALT: () => this.CONSUME(K.reply) }]);
-          const codeTok = this.CONSUME(T.IntegerLiteral);
-          const reason = this.OPTION(() => this.SUBRULE(this.expression));
-          return this.ACTION((): Stmt => {
-            const code = this.literalFromToken(codeTok);
-            const s: Stmt = { kind: kw.image as 'reject' | 'reply', code, loc: joinLoc(this.loc(kw), (reason ?? code).loc) };
-            if (reason) s.reason = reason;
-            return s;
-          });
+  terminalStmt = this.RULE(
+    'terminalStmt',
+    (): Stmt =>
+      this.OR([
+        {
+          ALT: () => {
+            const kw = this.OR2([
+              { ALT: () => this.CONSUME(K.reject) },
+              { ALT: () => this.CONSUME(K.reply) },
+            ]);
+            const codeTok = this.CONSUME(T.IntegerLiteral);
+            const reason = this.OPTION(() => this.SUBRULE(this.expression));
+            return this.ACTION((): Stmt => {
+              const code = this.literalFromToken(codeTok);
+              const s: Stmt = {
+                kind: kw.image as 'reject' | 'reply',
+                code,
+                loc: joinLoc(this.loc(kw), (reason ?? code).loc),
+              };
+              if (reason) s.reason = reason;
+              return s;
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          const kw = this.CONSUME(K.route);
-          const target = this.CONSUME(T.Identifier);
-          const failover = this.OPTION2(() => {
-            this.CONSUME(K.failover);
-            return this.SUBRULE(this.recordExpr);
-          });
-          return this.ACTION((): Stmt => {
-            const s: Stmt = { kind: 'route', target: this.ident(target), loc: joinLoc(this.loc(kw), failover?.loc ?? this.loc(target)) };
-            if (failover) s.failover = failover;
-            return s;
-          });
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.route);
+            const target = this.CONSUME(T.Identifier);
+            const failover = this.OPTION2(() => {
+              this.CONSUME(K.failover);
+              return this.SUBRULE(this.recordExpr);
+            });
+            return this.ACTION((): Stmt => {
+              const s: Stmt = {
+                kind: 'route',
+                target: this.ident(target),
+                loc: joinLoc(this.loc(kw), failover?.loc ?? this.loc(target)),
+              };
+              if (failover) s.failover = failover;
+              return s;
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          const kw = this.CONSUME(K.stop);
-          return this.ACTION((): Stmt => ({ kind: 'stop', loc: this.loc(kw) }));
+        {
+          ALT: () => {
+            const kw = this.CONSUME(K.stop);
+            return this.ACTION((): Stmt => ({ kind: 'stop', loc: this.loc(kw) }));
+          },
         },
-      },
-    ]),
+      ]),
   );
 
   letStmt = this.RULE('letStmt', (): Stmt => {
@@ -366,7 +464,12 @@ export class RuleParser extends ExprParser {
       ]);
     });
     return this.ACTION((): Stmt => {
-      const s: Stmt = { kind: 'let', name: this.ident(name), value, loc: joinLoc(this.loc(kw), (orElse ?? value).loc) };
+      const s: Stmt = {
+        kind: 'let',
+        name: this.ident(name),
+        value,
+        loc: joinLoc(this.loc(kw), (orElse ?? value).loc),
+      };
       if (orElse) s.orElse = orElse;
       return s;
     });
@@ -410,7 +513,13 @@ export class RuleParser extends ExprParser {
     this.CONSUME(T.Assign);
     const value = this.SUBRULE(this.expression);
     return this.ACTION(
-      (): Stmt => ({ kind: 'set', mode: kw.image as 'set' | 'add' | 'default', target, value, loc: joinLoc(this.loc(kw), value.loc) }),
+      (): Stmt => ({
+        kind: 'set',
+        mode: kw.image as 'set' | 'add' | 'default',
+        target,
+        value,
+        loc: joinLoc(this.loc(kw), value.loc),
+      }),
     );
   });
 
@@ -432,7 +541,9 @@ export class RuleParser extends ExprParser {
       {
         ALT: () => {
           const target = this.SUBRULE(this.target);
-          return this.ACTION((): Stmt => ({ kind: 'remove', target, loc: joinLoc(this.loc(kw), target.loc) }));
+          return this.ACTION(
+            (): Stmt => ({ kind: 'remove', target, loc: joinLoc(this.loc(kw), target.loc) }),
+          );
         },
       },
     ]);
@@ -445,35 +556,47 @@ export class RuleParser extends ExprParser {
     this.CONSUME(K.with);
     const replacement = this.SUBRULE(this.expression);
     return this.ACTION(
-      (): Stmt => ({ kind: 'replace', target, pattern: this.literalFromToken(re), replacement, loc: joinLoc(this.loc(kw), replacement.loc) }),
+      (): Stmt => ({
+        kind: 'replace',
+        target,
+        pattern: this.literalFromToken(re),
+        replacement,
+        loc: joinLoc(this.loc(kw), replacement.loc),
+      }),
     );
   });
 
-  target = this.RULE('target', (): Target =>
-    this.OR([
-      {
-        GATE: () => this.LA(2).tokenType !== T.LBracket,
-        ALT: () => {
-          const kw = this.CONSUME(K.header);
-          const name = this.CONSUME(T.StringLiteral);
-          const param = this.OPTION(() => {
-            this.CONSUME(K.param);
-            return this.CONSUME2(T.StringLiteral);
-          });
-          return this.ACTION((): Target => {
-            const t: Target = { kind: 'header', name: this.stringLiteral(name), loc: joinLoc(this.loc(kw), this.loc(param ?? name)) };
-            if (param) t.param = this.stringLiteral(param);
-            return t;
-          });
+  target = this.RULE(
+    'target',
+    (): Target =>
+      this.OR([
+        {
+          GATE: () => this.LA(2).tokenType !== T.LBracket,
+          ALT: () => {
+            const kw = this.CONSUME(K.header);
+            const name = this.CONSUME(T.StringLiteral);
+            const param = this.OPTION(() => {
+              this.CONSUME(K.param);
+              return this.CONSUME2(T.StringLiteral);
+            });
+            return this.ACTION((): Target => {
+              const t: Target = {
+                kind: 'header',
+                name: this.stringLiteral(name),
+                loc: joinLoc(this.loc(kw), this.loc(param ?? name)),
+              };
+              if (param) t.param = this.stringLiteral(param);
+              return t;
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          const expr = this.SUBRULE(this.postfix);
-          return this.ACTION((): Target => ({ kind: 'path', expr, loc: expr.loc }));
+        {
+          ALT: () => {
+            const expr = this.SUBRULE(this.postfix);
+            return this.ACTION((): Target => ({ kind: 'path', expr, loc: expr.loc }));
+          },
         },
-      },
-    ]),
+      ]),
   );
 }
 

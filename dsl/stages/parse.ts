@@ -1,7 +1,7 @@
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, Loc, SourceFile } from '../ast.ts';
 import { type Diagnostic, diag } from '../diagnostics.ts';
-import { LBrace, LBracket, LParen, RBrace, RBracket, RParen, keywords, ruleLexer } from '../lexer.ts';
+import { keywords, LBrace, LBracket, LParen, RBrace, RBracket, RParen, ruleLexer } from '../lexer.ts';
 import { LIMITS } from '../limits.ts';
 import { tokenLoc } from '../literals.ts';
 import { ruleParser } from '../parser.ts';
@@ -23,12 +23,20 @@ export function parseFile(path: string, text: string): ParseResult {
   });
   if (text.length > LIMITS.maxFileChars) {
     return empty([
-      diag('E010', pointLoc(path, 1, 1), `file has ${text.length} characters; the limit is ${LIMITS.maxFileChars}`, 'split it into files joined with import'),
+      diag(
+        'E010',
+        pointLoc(path, 1, 1),
+        `file has ${text.length} characters; the limit is ${LIMITS.maxFileChars}`,
+        'split it into files joined with import',
+      ),
     ]);
   }
   const lexed = ruleLexer.tokenize(text);
   const diagnostics = lexErrors(path, text, lexed.errors);
-  const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({ text: t.image, loc: tokenLoc(path, t) }));
+  const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({
+    text: t.image,
+    loc: tokenLoc(path, t),
+  }));
   const limit = checkNesting(path, lexed.tokens);
   if (limit) return empty([...diagnostics, limit], comments);
 
@@ -62,8 +70,16 @@ function lexErrors(path: string, text: string, errors: ILexingError[]): Diagnost
       continue;
     }
     const ch = text.codePointAt(e.offset) ?? 0;
-    const shown = ch < 0x20 || ch === 0x7f || ch > 0x7e ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`;
-    last = diag('E001', pointLoc(path, e.line ?? 1, e.column ?? 1, e.length), `unexpected character ${shown}`, 'remove it, or put it inside a "string"');
+    const shown =
+      ch < 0x20 || ch === 0x7f || ch > 0x7e
+        ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}`
+        : `'${String.fromCodePoint(ch)}'`;
+    last = diag(
+      'E001',
+      pointLoc(path, e.line ?? 1, e.column ?? 1, e.length),
+      `unexpected character ${shown}`,
+      'remove it, or put it inside a "string"',
+    );
     out.push(last);
     runEnd = e.offset + e.length;
   }
@@ -78,11 +94,21 @@ function checkNesting(path: string, tokens: IToken[]): Diagnostic | undefined {
     if (tt === LParen || tt === LBracket || tt === LBrace) {
       depth++;
       if (depth > LIMITS.maxNesting)
-        return diag('E011', tokenLoc(path, t), `brackets nested more than ${LIMITS.maxNesting} deep`, 'flatten the rule with let or separate handlers');
+        return diag(
+          'E011',
+          tokenLoc(path, t),
+          `brackets nested more than ${LIMITS.maxNesting} deep`,
+          'flatten the rule with let or separate handlers',
+        );
     } else if (tt === RParen || tt === RBracket || tt === RBrace) depth = Math.max(0, depth - 1);
     prefixRun = tt === keywords.not ? prefixRun + 1 : 0;
     if (prefixRun > LIMITS.maxPrefixOps)
-      return diag('E011', tokenLoc(path, t), `more than ${LIMITS.maxPrefixOps} 'not' in a row`, "two 'not' cancel out");
+      return diag(
+        'E011',
+        tokenLoc(path, t),
+        `more than ${LIMITS.maxPrefixOps} 'not' in a row`,
+        "two 'not' cancel out",
+      );
   }
   return undefined;
 }
@@ -97,7 +123,10 @@ function syntaxErrors(path: string, tokens: IToken[], errors: IRecognitionExcept
   let coveredUntil = -1;
   const lastReal = tokens[tokens.length - 1];
   for (const e of errors) {
-    const t = Number.isFinite(e.token.startOffset) && e.token.tokenType.name !== 'EOF' ? e.token : (e.previousToken ?? lastReal);
+    const t =
+      Number.isFinite(e.token.startOffset) && e.token.tokenType.name !== 'EOF'
+        ? e.token
+        : ((e as { previousToken?: IToken }).previousToken ?? lastReal);
     const offset = t ? t.startOffset : 0;
     if (offset <= coveredUntil) continue;
     const skipped = e.resyncedTokens ?? [];
@@ -117,7 +146,12 @@ function capDiagnostics(path: string, list: Diagnostic[]): Diagnostic[] {
   const kept = list.slice(0, LIMITS.maxDiagnosticsPerFile);
   const last = kept[kept.length - 1]!;
   kept.push(
-    diag('E012', pointLoc(path, last.line, last.column), `${list.length - kept.length} more problems in this file were not reported`, 'fix the ones above first'),
+    diag(
+      'E012',
+      pointLoc(path, last.line, last.column),
+      `${list.length - kept.length} more problems in this file were not reported`,
+      'fix the ones above first',
+    ),
   );
   return kept;
 }

@@ -1,0 +1,111 @@
+import type { SourceFile } from './ast.ts';
+import { type Diagnostic, sortDiagnostics } from './diagnostics.ts';
+import type { IrProgram } from './ir.ts';
+import { lint } from './stages/lint.ts';
+import { lower } from './stages/lower.ts';
+import { type ParseResult, parseFile } from './stages/parse.ts';
+import { resolveImports } from './stages/resolve-imports.ts';
+import { resolveNames } from './stages/resolve-names.ts';
+import { typecheck } from './stages/typecheck.ts';
+
+/**
+ * The compiler is this list of named stages, each in its own file under stages/:
+ *   parse → resolve-imports → resolve-names → type-check → lint → lower
+ * Stages after a syntax error still run on what was recovered, so the rest of a file is checked;
+ * lint and lower only run on programs without errors.
+ */
+export const STAGES = ['parse', 'resolve-imports', 'resolve-names', 'typecheck', 'lint', 'lower'] as const;
+
+/** How the compiler reads imported files; the CLI passes one backed by node:fs, the editor an in-memory one. */
+export interface FileReader {
+  read(path: string): string | undefined;
+}
+
+export interface CompileResult {
+  /** Present only when there are no errors (warnings allowed). */
+  ir?: IrProgram;
+  diagnostics: Diagnostic[];
+  /** Files that make up the rule set, imports first. */
+  files: string[];
+}
+
+/** Diagnostics that may be caused by a declaration lost to a syntax error; dropped when one exists. */
+const MAYBE_CASCADE = new Set(['E300', 'E303', 'E304', 'E308', 'W502']);
+
+/**
+ * A set of files with parse results cached by content, so re-checking after an edit only
+ * re-parses the edited file (the editor's per-keystroke path).
+ */
+export class Workspace {
+  private readonly cache = new Map<string, { text: string; result: ParseResult }>();
+  private readonly reader: FileReader;
+
+  constructor(reader: FileReader) {
+    this.reader = reader;
+  }
+
+  private load = (path: string): ParseResult | undefined => {
+    const text = this.reader.read(path);
+    if (text === undefined) return undefined;
+    const hit = this.cache.get(path);
+    if (hit && hit.text === text) return hit.result;
+    const result = parseFile(path, text);
+    this.cache.set(path, { text, result });
+    return result;
+  };
+
+  check(entry: string): CompileResult {
+    return runStages(entry, this.load);
+  }
+}
+
+export function runStages(entry: string, load: (path: string) => ParseResult | undefined): CompileResult {
+  const imported = resolveImports(entry, load);
+  const files: SourceFile[] = imported.files;
+  const diagnostics: Diagnostic[] = [...imported.diagnostics];
+  const names = resolveNames(files, entry);
+  const types = typecheck(files, names.symbols);
+  const syntaxBroken = files.some((f) => f.hasSyntaxErrors);
+  for (const d of [...names.diagnostics, ...types.diagnostics]) {
+    if (!(syntaxBroken && MAYBE_CASCADE.has(d.code))) diagnostics.push(d);
+  }
+  let ir: IrProgram | undefined;
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push(...lint(names.symbols));
+    if (!diagnostics.some((d) => d.severity === 'error')) ir = lower(files, names.symbols, types.info);
+  }
+  return {
+    ...(ir ? { ir } : {}),
+    diagnostics: dedupe(sortDiagnostics(diagnostics)),
+    files: files.map((f) => f.path),
+  };
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export type CompileInput =
+  | Map<string, string>
+  | Record<string, string>
+  | { entry: string; reader: FileReader };
+
+/**
+ * Compile a rule set. With a map of files, the entry is `options.entry` or the first file.
+ *   compile({ 'main.rules': text })
+ *   compile({ entry: 'rules/main.rules', reader: { read: (p) => … } })
+ */
+export function compile(input: CompileInput, options: { entry?: string } = {}): CompileResult {
+  if ('reader' in input && typeof input.reader === 'object' && typeof input.entry === 'string') {
+    return new Workspace(input.reader as FileReader).check(input.entry);
+  }
+  const map = input instanceof Map ? input : new Map(Object.entries(input as Record<string, string>));
+  const entry = options.entry ?? map.keys().next().value ?? 'main.rules';
+  return new Workspace({ read: (p) => map.get(p) }).check(entry);
+}

@@ -1,0 +1,376 @@
+import type { Block, Expr, Stmt, Target } from '../ast.ts';
+import { diag } from '../diagnostics.ts';
+import { type FieldDef, membersOf, ROOTS, rootMembers } from '../fields.ts';
+import { blockTerminates, terminates } from '../flow.ts';
+import { FAILOVER_PROPS, MEDIA_PROPS } from '../schemas.ts';
+import { didYouMean } from '../suggest.ts';
+import { assignable, BOOL, ENUMS, isOptional, STRING, show, type Type, unwrap } from '../types.ts';
+import { checkRecord } from './check-config.ts';
+import { absentFacts, type ExprChecker, presentFacts } from './check-expr.ts';
+
+/** Headers the SBC manages itself; rules may read but not change them (RFC 3261 §8.1.1, §20.42). */
+const MANAGED_HEADERS = new Set([
+  'via',
+  'call-id',
+  'cseq',
+  'max-forwards',
+  'content-length',
+  'route',
+  'record-route',
+]);
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+type Action = 'edit' | 'route' | 'reject' | 'reply' | 'media';
+const ALLOWED: Record<string, Action[]> = {
+  'request-in': ['edit', 'route', 'reject', 'reply', 'media'],
+  'request-dialog': ['edit', 'reject', 'reply', 'media'],
+  'request-out': ['edit', 'media'],
+  response: ['edit', 'media'],
+  failure: ['route', 'reject'],
+};
+
+/** Statement checks (docs/language.md §7) for one handler body. */
+export class StmtChecker {
+  private readonly x: ExprChecker;
+
+  constructor(x: ExprChecker) {
+    this.x = x;
+  }
+
+  private get out() {
+    return this.x.out;
+  }
+
+  block(b: Block): void {
+    const saved = new Set(this.x.narrowed);
+    for (const s of b.stmts) this.stmt(s);
+    this.x.narrowed = saved;
+  }
+
+  private allow(action: Action, s: Stmt, what: string): boolean {
+    const h = this.x.hook;
+    if (!h) return true;
+    const key =
+      h.kind !== 'request'
+        ? h.kind
+        : h.direction === 'to'
+          ? 'request-out'
+          : h.inDialog
+            ? 'request-dialog'
+            : 'request-in';
+    let ok = ALLOWED[key]!.includes(action);
+    if (ok && action === 'media' && h.kind === 'request')
+      ok = h.methods.every((m) => m === 'INVITE' || m === 'UPDATE');
+    if (ok && action === 'reply' && h.kind === 'request' && h.methods.includes('ACK')) ok = false;
+    if (!ok)
+      this.out.push(
+        diag(
+          'E405',
+          s.loc,
+          `${what} is not allowed in ${describeHook(key, h.methods)}`,
+          `see docs/language.md §7.1 for what each hook may do`,
+        ),
+      );
+    return ok;
+  }
+
+  stmt(s: Stmt): void {
+    switch (s.kind) {
+      case 'let': {
+        const t = this.x.check(s.value);
+        if (s.orElse) {
+          if (!isOptional(t) && t.k !== 'error')
+            this.out.push(
+              diag(
+                'W503',
+                s.value.loc,
+                'this value is never absent, so the else branch never runs',
+                'remove the else branch',
+              ),
+            );
+          this.block(s.orElse);
+          if (!blockTerminates(s.orElse))
+            this.out.push(
+              diag(
+                'E408',
+                s.orElse.loc,
+                'the else branch of let must end with reject, reply, route or stop',
+                `without it '${s.name.name}' would have no value`,
+              ),
+            );
+          this.x.info.lets.set(s, unwrap(t));
+        } else this.x.info.lets.set(s, t);
+        return;
+      }
+      case 'if': {
+        for (const br of s.branches) {
+          this.x.expect(br.cond, BOOL, 'the condition');
+          const saved = new Set(this.x.narrowed);
+          for (const k of presentFacts(br.cond)) this.x.narrowed.add(k);
+          this.block(br.body);
+          this.x.narrowed = saved;
+        }
+        if (s.otherwise) this.block(s.otherwise);
+        // `if not has(x) { reject … }` proves x present for the rest of the block.
+        const only = s.branches[0];
+        if (s.branches.length === 1 && !s.otherwise && only && blockTerminates(only.body))
+          for (const k of absentFacts(only.cond)) this.x.narrowed.add(k);
+        return;
+      }
+      case 'set':
+        if (!this.allow('edit', s, `'${s.mode}'`)) return;
+        this.assign(s.mode, s.target, s.value);
+        return;
+      case 'remove':
+        if (!this.allow('edit', s, "'remove'")) return;
+        if (s.target.kind === 'header') this.headerTarget(s.target);
+        else {
+          const f = this.field(s.target.expr);
+          if (f && !f.removable && !this.readOnly(f, s.target.expr))
+            this.out.push(
+              diag(
+                'E402',
+                s.target.loc,
+                `'${describe(s.target.expr)}' cannot be removed`,
+                'only headers, parameters, pai/ppi and display names can be removed',
+              ),
+            );
+        }
+        return;
+      case 'removeHeaders':
+        if (this.allow('edit', s, "'remove'")) this.x.regex(s.pattern);
+        return;
+      case 'replace': {
+        if (!this.allow('edit', s, "'replace'")) return;
+        if (s.target.kind === 'header') this.headerTarget(s.target);
+        else this.writableField(s.target.expr, STRING);
+        if (s.pattern.kind === 'regex') this.x.regex(s.pattern);
+        this.x.expect(s.replacement, STRING, 'the replacement');
+        return;
+      }
+      case 'reject':
+      case 'reply': {
+        this.allow(s.kind, s, `'${s.kind}'`);
+        const [lo, hi] = s.kind === 'reject' ? [300, 699] : [200, 699];
+        if (s.code.kind === 'int' && (s.code.value < lo || s.code.value > hi))
+          this.out.push(
+            diag(
+              'E406',
+              s.code.loc,
+              `${s.kind} needs a status code from ${lo} to ${hi}, not ${s.code.value}`,
+              s.kind === 'reject' && s.code.value < 300 ? 'use reply for 2xx answers' : undefined,
+            ),
+          );
+        if (s.reason) this.x.expect(s.reason, STRING, 'the reason phrase');
+        return;
+      }
+      case 'route':
+        this.allow('route', s, "'route'");
+        if (s.failover) checkRecord(this.x, s.failover, FAILOVER_PROPS, 'failover');
+        return;
+      case 'media': {
+        this.allow('media', s, "'media'");
+        if (!ENUMS.Leg.includes(s.leg.name))
+          this.out.push(
+            diag(
+              'E306',
+              s.leg.loc,
+              `'${s.leg.name}' is not a leg`,
+              didYouMean(s.leg.name, ENUMS.Leg) ?? 'use inbound or outbound',
+            ),
+          );
+        checkRecord(this.x, s.policy, MEDIA_PROPS, 'media');
+        return;
+      }
+      case 'log':
+        if (s.level && !ENUMS.LogLevel.includes(s.level.name))
+          this.out.push(
+            diag(
+              'E306',
+              s.level.loc,
+              `'${s.level.name}' is not a log level`,
+              didYouMean(s.level.name, ENUMS.LogLevel),
+            ),
+          );
+        this.x.expect(s.message, STRING, 'the log message');
+        return;
+      case 'count':
+      case 'stop':
+        return;
+    }
+  }
+
+  private assign(mode: 'set' | 'add' | 'default', target: Target, value: Expr): void {
+    if (target.kind === 'header') {
+      this.headerTarget(target);
+      this.x.expect(value, STRING, 'a header value');
+      return;
+    }
+    if (mode !== 'set') {
+      this.x.check(target.expr);
+      this.x.check(value);
+      this.out.push(
+        diag('E400', target.loc, `'${mode}' applies to headers only`, `write: ${mode} header "Name" = …`),
+      );
+      return;
+    }
+    const want = this.writableField(target.expr);
+    if (want)
+      this.x.expect(
+        value,
+        want.k === 'optional' ? want.of : want,
+        `the new value of '${describe(target.expr)}'`,
+      );
+    else this.x.check(value);
+  }
+
+  private headerTarget(t: Extract<Target, { kind: 'header' }>): void {
+    if (t.name.kind !== 'string') return;
+    const n = t.name.value;
+    if (!HEADER_NAME.test(n))
+      this.out.push(
+        diag(
+          'E004',
+          t.name.loc,
+          `'${n}' is not a valid header name`,
+          'header names are letters, digits and - (RFC 3261 §25.1)',
+        ),
+      );
+    else if (MANAGED_HEADERS.has(n.toLowerCase()))
+      this.out.push(
+        diag(
+          'E402',
+          t.name.loc,
+          `the ${n} header is managed by the SBC and cannot be changed by rules`,
+          undefined,
+        ),
+      );
+  }
+
+  /** Resolve a target path to its field definition, reporting unknown and non-path targets. */
+  private field(e: Expr): FieldDef | undefined {
+    const t = this.x.check(e);
+    if (t.k === 'error') return undefined;
+    if (e.kind === 'name') {
+      const b = this.x.symbols.bindings.get(e);
+      if (b?.kind === 'var') return { type: t, writable: true, doc: '' };
+      if (b?.kind === 'root') return ROOTS[e.name];
+      if (b?.kind === 'local') {
+        this.out.push(
+          diag(
+            'E402',
+            e.loc,
+            `'${e.name}' is a let value and cannot be changed`,
+            `declare it at the top with 'var ${e.name} = …' to change it`,
+          ),
+        );
+        return undefined;
+      }
+    }
+    if (e.kind === 'member') {
+      const parent = this.parentDef(e.object);
+      const members =
+        e.object.kind === 'name' && ROOTS[e.object.name]
+          ? rootMembers(e.object.name)
+          : parent
+            ? membersOf(unwrap(parent.type))
+            : undefined;
+      const def = members?.[e.name.name];
+      if (parent && def)
+        return {
+          ...def,
+          requestOnly: parent.requestOnly ?? false,
+          writable: def.writable === true && parent.writable !== false,
+        };
+    }
+    if (e.kind === 'index' && e.object.kind === 'member' && e.object.name.name === 'params') {
+      const parent = this.parentDef(e.object.object);
+      const el = rootMembers('ruri')!.params!.element!;
+      if (parent) return { ...el, requestOnly: parent.requestOnly ?? false };
+    }
+    this.out.push(
+      diag(
+        'E402',
+        e.loc,
+        `'${describe(e)}' is not a field that can be changed`,
+        'change a SIP field (ruri.user, from.host, …), a header, or a var',
+      ),
+    );
+    return undefined;
+  }
+
+  private parentDef(e: Expr): FieldDef | undefined {
+    if (e.kind === 'name') return this.x.symbols.bindings.get(e)?.kind === 'root' ? ROOTS[e.name] : undefined;
+    if (e.kind === 'member') {
+      const p = this.parentDef(e.object);
+      const members =
+        e.object.kind === 'name' && ROOTS[e.object.name]
+          ? rootMembers(e.object.name)
+          : p
+            ? membersOf(unwrap(p.type))
+            : undefined;
+      const d = members?.[e.name.name];
+      return p && d ? { ...d, requestOnly: p.requestOnly ?? false, writable: d.writable ?? true } : undefined;
+    }
+    return undefined;
+  }
+
+  private readOnly(f: FieldDef, e: Expr): boolean {
+    const h = this.x.hook;
+    if (f.requestOnly && h && h.kind !== 'request') {
+      this.out.push(
+        diag(
+          'E402',
+          e.loc,
+          `'${describe(e)}' is read-only in a ${h.kind} handler`,
+          'change the request in an `on request` handler',
+        ),
+      );
+      return true;
+    }
+    if (!f.writable) {
+      this.out.push(diag('E402', e.loc, `'${describe(e)}' is read-only`, undefined));
+      return true;
+    }
+    return false;
+  }
+
+  private writableField(e: Expr, want?: Type): Type | undefined {
+    const f = this.field(e);
+    if (!f || this.readOnly(f, e)) return undefined;
+    if (want && !assignable(want, unwrap(f.type))) {
+      this.out.push(diag('E400', e.loc, `'${describe(e)}' is ${show(f.type)}, not ${show(want)}`, undefined));
+      return undefined;
+    }
+    return f.type;
+  }
+}
+
+function describe(e: Expr): string {
+  switch (e.kind) {
+    case 'name':
+      return e.name;
+    case 'member':
+      return `${describe(e.object)}.${e.name.name}`;
+    case 'index':
+      return `${describe(e.object)}[${e.index.kind === 'string' ? e.index.raw : '…'}]`;
+    default:
+      return 'this';
+  }
+}
+
+function describeHook(key: string, methods: string[]): string {
+  const m = methods.join(', ');
+  switch (key) {
+    case 'request-in':
+      return `an 'on request ${m}' handler`;
+    case 'request-dialog':
+      return `an in-dialog request handler`;
+    case 'request-out':
+      return `an 'on request … to' handler (the request is already routed)`;
+    default:
+      return `an 'on ${key}' handler`;
+  }
+}
+
+export { terminates };
