@@ -23,6 +23,8 @@ export const silentLogger: WireLogger = { debug() {}, warn() {} };
 /** What a connection needs from the server it belongs to. */
 export interface ConnectionHost {
   readonly log: WireLogger;
+  /** Output bytes an app may leave unread before it is dropped. */
+  readonly maxBufferedBytes: number;
   checkSecret(secret: string): boolean;
   /** The `OK|hostports|version|localHostports` reply. */
   authenticatedReply(): WireReply;
@@ -77,6 +79,15 @@ export class AppConnection {
       return false;
     }
     this.socket.write(frame);
+    if (this.socket.writableLength > this.#host.maxBufferedBytes) {
+      // An app that stopped reading would make the edge buffer without bound.
+      this.#host.log.warn(
+        { conn: this.id, buffered: this.socket.writableLength },
+        'app not reading, dropping it',
+      );
+      this.destroy();
+      return false;
+    }
     return true;
   }
 
@@ -89,6 +100,8 @@ export class AppConnection {
     this.reply(replyTo, { kind: 'refused', reason });
     this.#markClosed();
     this.socket.end();
+    // A peer that never closes its side must not hold the socket open.
+    setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 
   /** Drops the connection at once (framing violations: the stream cannot be resynchronised). */

@@ -114,7 +114,8 @@ export class AppRequestHandler {
       state.gate.release(txnId);
       return;
     }
-    if (result.dialogId !== '') state.dialogs.set(result.dialogId, conn, undefined);
+    // The app may have gone while the SIP layer worked: do not record a dead owner.
+    if (result.dialogId !== '' && !conn.closed) state.dialogs.set(result.dialogId, conn, undefined);
     if (status >= 200) {
       const entry = state.inbound.get(txnId);
       // A 2xx to an early UPDATE reuses the INVITE's txnId: only a final for the

@@ -44,7 +44,7 @@ export class WireGateway implements AppGateway {
       receivedOn: req.kind === 'new' ? req.receivedOn : undefined,
       sip: req.sip,
     };
-    state.gate.run(req.txnId, () => conn.send(frame));
+    if (state.gate.run(req.txnId, () => conn.send(frame)) === false) return NO_OWNER;
     return { delivered: true, connectionId: conn.id };
   }
 
@@ -82,7 +82,7 @@ export class WireGateway implements AppGateway {
       receivedOn: undefined,
       sip: res.sip,
     };
-    state.gate.run(res.txnId, () => conn.send(frame));
+    if (state.gate.run(res.txnId, () => conn.send(frame)) === false) return NO_OWNER;
     return { delivered: true, connectionId: conn.id };
   }
 

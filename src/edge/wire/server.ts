@@ -31,11 +31,14 @@ export interface WireServerOptions {
   cdrs?: boolean;
   /** TCP keepalive probe delay in ms (drachtio `<admin tcp-keepalive>`, 45 s); 0 turns it off. */
   tcpKeepaliveMs?: number;
+  /** Output an app may leave unread before it is dropped (default 16 MiB). */
+  maxBufferedBytes?: number;
   log?: WireLogger;
 }
 
 export class WireServer implements ConnectionHost {
   readonly log: WireLogger;
+  readonly maxBufferedBytes: number;
   readonly #opts: WireServerOptions;
   readonly #secretDigest: Buffer;
   readonly #state = new WireState();
@@ -48,6 +51,7 @@ export class WireServer implements ConnectionHost {
   constructor(opts: WireServerOptions) {
     this.#opts = opts;
     this.log = opts.log ?? silentLogger;
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
     this.#secretDigest = digest(opts.secret);
     this.#handler = new AppRequestHandler(this.#state, opts.sipSide, this.log);
     this.#gateway = new WireGateway(this.#state, opts.cdrs ?? false);

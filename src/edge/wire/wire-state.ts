@@ -30,11 +30,12 @@ export class TxnGate {
     if (!discard) for (const fn of entry.queued) fn();
   }
 
-  /** Runs `fn` now, or after the holds on `txnId` are released. */
-  run(txnId: string, fn: () => void): void {
+  /** Runs `fn` now and returns its result, or queues it until the holds on `txnId` are released. */
+  run<R>(txnId: string, fn: () => R): R | 'queued' {
     const entry = this.#held.get(txnId);
-    if (entry) entry.queued.push(fn);
-    else fn();
+    if (!entry) return fn();
+    entry.queued.push(fn);
+    return 'queued';
   }
 
   get size(): number {

@@ -129,6 +129,26 @@ describe('deliveries', () => {
   });
 });
 
+describe('slow apps', () => {
+  it('drops an app that stops reading instead of buffering without bound', async () => {
+    h = await startHarness({ maxBufferedBytes: 64 * 1024 });
+    const raw = await app('message');
+    raw.socket.pause();
+    const big = request('new', 'MESSAGE', 'T0');
+    big.sip += 'x'.repeat(32 * 1024);
+    let outcome = h.sip.gw.deliverRequest(big);
+    // Loopback kernel buffers absorb a few MB before the server sees any backlog.
+    for (let i = 1; i < 2000 && outcome.delivered; i++)
+      outcome = h.sip.gw.deliverRequest({ ...big, txnId: `T${i}` });
+    expect(outcome).toEqual({ delivered: false, reason: 'no-owner' });
+    await waitFor(() => h.server.connections().length === 0, 'slow app dropped');
+    expect(h.sip.gw.deliverRequest({ ...big, txnId: 'T-after' })).toEqual({
+      delivered: false,
+      reason: 'no-route',
+    });
+  });
+});
+
 describe('cdr events', () => {
   it('go round-robin to apps that routed the kind, only when enabled', async () => {
     h = await startHarness({ cdrs: true });
