@@ -23,7 +23,14 @@ interface Pending {
 
 export class StreamFramer {
   private readonly limits: SipLimits;
-  private buf: Buffer = Buffer.alloc(0);
+  // Received bytes not yet framed: store[off, off + len). Appends go into the
+  // unused tail of a store the framer allocated, and a full store is replaced
+  // by one twice the live size, so a peer trickling bytes costs linear time.
+  // Bytes before `off` may belong to emitted messages and are never rewritten.
+  private store: Buffer = EMPTY;
+  private off = 0;
+  private len = 0;
+  private owned = false;
   /** Where to resume the search for the end of the header block. */
   private scanFrom = 0;
   private pending: Pending | null = null;
@@ -44,7 +51,34 @@ export class StreamFramer {
 
   /** Bytes held waiting for the rest of a message. */
   get buffered(): number {
-    return this.buf.length;
+    return this.len;
+  }
+
+  private get buf(): Buffer {
+    return this.store.subarray(this.off, this.off + this.len);
+  }
+
+  private append(data: Buffer): void {
+    if (this.len === 0) {
+      this.store = data;
+      this.off = 0;
+      this.len = data.length;
+      this.owned = false;
+      return;
+    }
+    const end = this.off + this.len;
+    if (this.owned && end + data.length <= this.store.length) {
+      data.copy(this.store, end);
+      this.len += data.length;
+      return;
+    }
+    const next = Buffer.allocUnsafe(Math.max(4096, (this.len + data.length) * 2));
+    this.store.copy(next, 0, this.off, end);
+    data.copy(next, this.len);
+    this.store = next;
+    this.off = 0;
+    this.len += data.length;
+    this.owned = true;
   }
 
   push(chunk: Buffer): FramerEvent[] {
@@ -57,7 +91,7 @@ export class StreamFramer {
       data = data.subarray(n);
     }
     if (data.length === 0) return events;
-    this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data]);
+    this.append(data);
     this.drain(events);
     return events;
   }
@@ -68,7 +102,7 @@ export class StreamFramer {
       if (this.pending === null && !this.readHead(events)) return;
       const p = this.pending;
       if (p === null) continue;
-      if (this.buf.length < p.end) return;
+      if (this.len < p.end) return;
       events.push({
         type: 'message',
         result: { ok: true, message: frame(p.message, this.buf, 0, p.bodyStart, p.end) },
@@ -78,7 +112,13 @@ export class StreamFramer {
   }
 
   private consume(n: number): void {
-    this.buf = this.buf.subarray(n);
+    this.off += n;
+    this.len -= n;
+    if (this.len === 0) {
+      this.store = EMPTY;
+      this.off = 0;
+      this.owned = false;
+    }
     this.pending = null;
     this.scanFrom = 0;
   }
@@ -103,19 +143,18 @@ export class StreamFramer {
       if (i < b.length) events.push({ type: 'keepalive', kind: 'pong' });
       else this.loneCrlf = true;
     }
-    this.buf = b.subarray(i);
-    this.scanFrom = 0;
-    return this.buf.length > 0;
+    this.consume(i);
+    return this.len > 0;
   }
 
   /** Parses the header block once it is complete; false when more data is needed or framing is lost. */
   private readHead(events: FramerEvent[]): boolean {
     const bounds = findHeadEnd(this.buf, 0, this.scanFrom);
     if (bounds === null) {
-      if (this.buf.length > this.limits.maxMessageBytes) {
+      if (this.len > this.limits.maxMessageBytes) {
         this.fail(events, { status: 513, reason: 'Message Too Large', canRespond: false }, undefined);
       } else {
-        this.scanFrom = Math.max(0, this.buf.length - 3);
+        this.scanFrom = Math.max(0, this.len - 3);
       }
       return false;
     }
@@ -148,7 +187,7 @@ export class StreamFramer {
     if (problem !== null) {
       events.push({ type: 'message', result: problem });
       this.skip(bounds.bodyStart, bodyLength);
-      return this.buf.length > 0;
+      return this.len > 0;
     }
     this.pending = { message, bodyStart: bounds.bodyStart, end };
     return true;
@@ -156,12 +195,12 @@ export class StreamFramer {
 
   /** Drops the head and `bodyLength` body octets, some of which may not have arrived yet. */
   private skip(bodyStart: number, bodyLength: number): void {
-    const have = this.buf.length - bodyStart;
+    const have = this.len - bodyStart;
     if (have >= bodyLength) {
       this.consume(bodyStart + bodyLength);
     } else {
       this.discard = bodyLength - have;
-      this.consume(this.buf.length);
+      this.consume(this.len);
     }
   }
 
@@ -172,8 +211,9 @@ export class StreamFramer {
       type: 'message',
       result: message ? { ok: false, error: fatal, message } : { ok: false, error: fatal },
     });
-    this.buf = Buffer.alloc(0);
+    this.consume(this.len);
   }
 }
 
+const EMPTY = Buffer.alloc(0);
 const unknownError: SipError = { status: 400, reason: 'Bad Request', canRespond: false };
