@@ -14,7 +14,7 @@ export {
 } from './compiler.ts';
 export type { Diagnostic, Severity, Span } from './diagnostics.ts';
 export { PLANS, toE164, toNational } from './e164.ts';
-// format export added with the formatter
+export { type FormatResult, format } from './format/format.ts';
 export type * from './ir.ts';
 export { IR_VERSION } from './ir.ts';
 export { LIMITS } from './limits.ts';

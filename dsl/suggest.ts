@@ -1,6 +1,6 @@
 /** "Did you mean …?" suggestions by edit distance (bounded so it stays cheap). */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const max = Math.max(1, Math.floor(word.length / 3));
+  const max = word.length <= 2 ? 0 : Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDist = Number.POSITIVE_INFINITY;
   const lw = word.toLowerCase();

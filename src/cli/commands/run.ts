@@ -1,0 +1,82 @@
+/** `sbc run`: start the SBC and keep it running until SIGINT/SIGTERM. */
+import type { Command } from 'commander';
+import { type Config, ConfigError, LOG_LEVELS, loadConfig, printableConfig } from '../../config/index.ts';
+import { createLogger, type Logger } from '../../log/logger.ts';
+import { ListenError, type RunningSbc, startSbc } from '../../sbc.ts';
+import { EXIT } from '../exit-codes.ts';
+import { VERSION } from '../version.ts';
+
+/** A clean shutdown must finish within this; supervisors (systemd, k8s) wait little longer. */
+const SHUTDOWN_DEADLINE_MS = 1800;
+
+interface RunOptions {
+  config?: string;
+  printConfig?: boolean;
+  logLevel?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('start the SBC (embedded defaults when no --config is given)')
+    .option('-c, --config <file>', 'YAML config file (see docs/config.md)')
+    .option('--print-config', 'print the effective config, secrets masked, and exit')
+    .option('--log-level <level>', `override log.level (${LOG_LEVELS.join(', ')})`)
+    .action(async (options: RunOptions) => {
+      process.exitCode = await run(options);
+    });
+}
+
+async function run(options: RunOptions): Promise<number> {
+  if (options.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
+    process.stderr.write(`sbc: --log-level must be one of ${LOG_LEVELS.join(', ')}\n`);
+    return EXIT.usage;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(options.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (options.printConfig) {
+    process.stdout.write(printableConfig(config));
+    return EXIT.ok;
+  }
+
+  const logger = createLogger({ level: options.logLevel ?? config.log.level, format: config.log.format });
+  let sbc: RunningSbc;
+  try {
+    sbc = await startSbc(config, logger, VERSION);
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    logger.flush();
+    process.stderr.write(`sbc: ${error.message}\n`);
+    return EXIT.failure;
+  }
+  logger.info({ version: VERSION, config: options.config ?? '(defaults)' }, 'SBC started');
+  return waitForShutdown(sbc, logger);
+}
+
+function waitForShutdown(sbc: RunningSbc, logger: Logger): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = async (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      // A stuck close must not keep the process alive past the deadline.
+      const deadline = setTimeout(() => {
+        logger.warn('shutdown deadline reached; exiting with connections still open');
+        logger.flush();
+        process.exit(EXIT.ok);
+      }, SHUTDOWN_DEADLINE_MS);
+      deadline.unref();
+      await sbc.close();
+      clearTimeout(deadline);
+      logger.info('stopped');
+      logger.flush();
+      resolve(EXIT.ok);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
