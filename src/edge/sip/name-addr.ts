@@ -90,12 +90,13 @@ export function parseNameAddr(s: string, what: string): Result<NameAddr> {
   const params = parseParams(s, p, what);
   if (!params.ok) return params;
   const tag = getParam(params.value, 'tag');
+  if (tag === null) return fail(`tag parameter without value in ${what}`);
   return ok({
     displayName,
     angle,
     uri: uri.value,
     params: params.value,
-    tag: typeof tag === 'string' ? tag : null,
+    tag: tag ?? null,
     raw: s,
   });
 }
