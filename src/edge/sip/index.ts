@@ -8,7 +8,7 @@ import type { ValidateOptions } from './validate.ts';
 import { validate } from './validate.ts';
 
 export type { ErrorResponseOptions } from './error-response.ts';
-export { buildErrorResponse, errorResponseFor, newTag } from './error-response.ts';
+export { buildErrorResponse, cleanReason, errorResponseFor, newTag } from './error-response.ts';
 export type { Result, SipError } from './errors.ts';
 export type { FramerEvent } from './framer.ts';
 export { StreamFramer } from './framer.ts';
