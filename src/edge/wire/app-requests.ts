@@ -7,6 +7,7 @@ import type { ProxyMessage, SipMessageFromApp } from './app-messages.ts';
 import { sanitizeField } from './meta.ts';
 import type { WireReply } from './server-messages.ts';
 import type {
+  ProxyOp,
   ProxyResult,
   ReportedMeta,
   SendRequestOp,
@@ -138,18 +139,8 @@ export class AppRequestHandler {
   }
 
   async #proxy(conn: AppConnection, msg: ProxyMessage): Promise<void> {
-    const op = {
-      connectionId: conn.id,
-      txnId: msg.txnId,
-      remainInDialog: msg.remainInDialog,
-      fullResponse: msg.fullResponse,
-      followRedirects: msg.followRedirects,
-      simultaneous: msg.simultaneous,
-      provisionalTimeout: msg.provisionalTimeout,
-      finalTimeout: msg.finalTimeout,
-      destinations: msg.destinations,
-      sip: msg.sip,
-    };
+    const { type: _type, id: _id, ...fields } = msg;
+    const op: ProxyOp = { ...fields, connectionId: conn.id };
     const onResponse = (r: { meta: ReportedMeta; sip: string }): void => {
       if (!msg.fullResponse) return;
       conn.reply(msg.id, { kind: 'proxy-response', meta: completeMeta(r.meta, r.sip), sip: r.sip });

@@ -52,6 +52,7 @@
 // * No app for a new request's method → 503 (`deliverRequest` says `no-route`);
 //   in-dialog request for a dialog whose app is gone → 481 (`no-owner`).
 
+import type { ProxyMessage } from './app-messages.ts';
 import type { MessageMeta, MessageSource } from './meta.ts';
 import type { CdrRole, CdrStopReason } from './server-messages.ts';
 
@@ -132,20 +133,11 @@ export type SendResponseResult =
     }
   | SipFailure;
 
-/** `proxy` A→S: forward a delivered request to one or more targets. */
-export interface ProxyOp {
-  connectionId: string;
-  txnId: string;
-  remainInDialog: boolean;
-  fullResponse: boolean;
-  followRedirects: boolean;
-  simultaneous: boolean;
-  provisionalTimeout: string;
-  finalTimeout: string;
-  destinations: string[];
-  /** Start line plus extra headers to add to the forwarded request. */
-  sip: string;
-}
+/**
+ * `proxy` A→S: forward a delivered request (txnId) to one or more targets; the
+ * fields are those of the wire message (see ProxyMessage), plus the asking app.
+ */
+export type ProxyOp = Omit<ProxyMessage, 'type' | 'id'> & { connectionId: string };
 
 /** One final response received from a proxy target, reported as it arrives. */
 export interface ProxiedResponse {

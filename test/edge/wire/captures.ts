@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { MessageMeta } from '../../../src/edge/wire/meta.ts';
+import { parseServerMessage, type SipDelivery } from '../../../src/edge/wire/server-messages.ts';
 
 export interface CapturedFrame {
   /** 1-based position in the capture, as numbered in notes-drachtio-wire.md §5/§7. */
@@ -50,4 +52,34 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** Replaces every UUID (message and transaction ids) by a same-length placeholder. */
 export function maskIds(frame: string): string {
   return frame.replace(UUID, 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx');
+}
+
+/** A captured S→A `sip` frame: a message as drachtio-server delivered it. */
+export function capturedDelivery(
+  capture: CaptureName,
+  n: number,
+): SipDelivery & { method: string; status: number } {
+  const msg = parseServerMessage(frameAt(capture, n).payload);
+  if (msg.type !== 'sip') throw new Error(`frame ${n} is not a sip delivery`);
+  const isResponse = msg.sip.startsWith('SIP/');
+  return {
+    ...msg,
+    method: isResponse ? '' : msg.sip.slice(0, msg.sip.indexOf(' ')),
+    status: isResponse ? Number(msg.sip.slice(8, 11)) : 0,
+  };
+}
+
+export type CapturedResult =
+  | { ok: true; meta: MessageMeta; sent: string; dialogId: string }
+  | { ok: false; reason: string };
+
+/** A captured reply to an app's `sip` message, as the SIP layer result it stands for. */
+export function capturedResult(capture: CaptureName, n: number): CapturedResult {
+  const msg = parseServerMessage(frameAt(capture, n).payload);
+  if (msg.type !== 'response') throw new Error(`frame ${n} is not a response`);
+  const r = msg.reply;
+  if (r.kind === 'failed') return { ok: false, reason: r.reason };
+  if (r.kind === 'request-sent') return { ok: true, meta: r.meta, sent: r.sip, dialogId: '' };
+  if (r.kind === 'response-sent') return { ok: true, meta: r.meta, sent: r.sip, dialogId: r.dialogId };
+  throw new Error(`frame ${n} is not a reply to a sip message`);
 }

@@ -4,9 +4,8 @@
 // writes must be one of the captured A→S frames, apart from message ids.
 
 import { afterEach, expect, it } from 'vitest';
-import { parseServerMessage } from '../../../src/edge/wire/server-messages.ts';
 import type { IncomingRequest, IncomingResponse } from '../../../src/edge/wire/sip-side.ts';
-import { frameAt, loadCapture, maskIds } from './captures.ts';
+import { capturedDelivery, capturedResult, loadCapture, maskIds } from './captures.ts';
 import { connectApp, type Harness, startHarness, waitFor, waitForRoutes } from './srf-harness.ts';
 
 let h: Harness;
@@ -14,36 +13,13 @@ afterEach(async () => {
   await h?.close();
 });
 
+/** A captured delivery of this call, as the SIP layer raises it. */
 function delivered(n: number): IncomingRequest & IncomingResponse {
-  const msg = parseServerMessage(frameAt('b2bua-call', n).payload);
-  if (msg.type !== 'sip') throw new Error(`frame ${n} is not a sip delivery`);
-  const isResponse = msg.sip.startsWith('SIP/');
-  return {
-    kind: msg.receivedOn ? 'new' : 'in-dialog',
-    method: isResponse ? '' : msg.sip.slice(0, msg.sip.indexOf(' ')),
-    status: isResponse ? Number(msg.sip.slice(8, 11)) : 0,
-    txnId: msg.txnId,
-    dialogId: msg.dialogId,
-    meta: msg.meta,
-    receivedOn: msg.receivedOn,
-    sip: msg.sip,
-  };
+  const d = capturedDelivery('b2bua-call', n);
+  return { ...d, kind: d.receivedOn ? 'new' : 'in-dialog' };
 }
 
-/** Captured reply frame → the SIP layer result it stands for. */
-function replyOf(n: number) {
-  const msg = parseServerMessage(frameAt('b2bua-call', n).payload);
-  if (msg.type !== 'response' || (msg.reply.kind !== 'request-sent' && msg.reply.kind !== 'response-sent')) {
-    throw new Error(`frame ${n} is not a Msg sent reply`);
-  }
-  const r = msg.reply;
-  return {
-    ok: true as const,
-    meta: r.meta,
-    sent: r.sip,
-    dialogId: r.kind === 'response-sent' ? r.dialogId : '',
-  };
-}
+const replyOf = (n: number) => capturedResult('b2bua-call', n);
 
 type B2bApp = {
   invite(fn: (req: { calledNumber: string; body: string }, res: unknown) => void): void;

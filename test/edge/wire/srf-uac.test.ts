@@ -4,9 +4,8 @@
 // and hands back the callee's responses under the transaction id the server minted.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseServerMessage } from '../../../src/edge/wire/server-messages.ts';
-import type { IncomingResponse, SendRequestResult } from '../../../src/edge/wire/sip-side.ts';
-import { type CaptureName, frameAt, maskIds, sipPart } from './captures.ts';
+import type { IncomingResponse } from '../../../src/edge/wire/sip-side.ts';
+import { type CaptureName, capturedDelivery, capturedResult, frameAt, maskIds, sipPart } from './captures.ts';
 import {
   type ConnectedApp,
   connectApp,
@@ -18,26 +17,9 @@ import {
 
 const DB = '2886bece-61b8-1240-5b9d-7a2463a0734c;from-tag=N0ec9HKZ125Km'; // UAC dialog id: our own From tag
 
-/** What drachtio-server answered to a request the app sent (a captured `response` frame). */
-function capturedRequestResult(capture: CaptureName, n: number): SendRequestResult {
-  const msg = parseServerMessage(frameAt(capture, n).payload);
-  if (msg.type !== 'response') throw new Error(`frame ${n} is not a response`);
-  if (msg.reply.kind === 'failed') return { ok: false, reason: msg.reply.reason };
-  if (msg.reply.kind !== 'request-sent') throw new Error(`frame ${n} is not a request-sent reply`);
-  return { ok: true, meta: msg.reply.meta, sent: msg.reply.sip };
-}
-
 /** A captured response delivery, re-keyed to the transaction id this server minted. */
 function capturedResponse(capture: CaptureName, n: number, txnId: string): IncomingResponse {
-  const msg = parseServerMessage(frameAt(capture, n).payload);
-  if (msg.type !== 'sip') throw new Error(`frame ${n} is not a sip delivery`);
-  return {
-    txnId,
-    status: Number(msg.sip.slice(8, 11)),
-    dialogId: msg.dialogId,
-    meta: msg.meta,
-    sip: msg.sip,
-  };
+  return { ...capturedDelivery(capture, n), txnId };
 }
 
 interface SrfResponse {
@@ -86,7 +68,7 @@ const aSdp = sipPart(frameAt('b2bua-call', 15).payload).split('\r\n\r\n')[1]!;
 describe('srf as UAC over the wire server', () => {
   it('createUAC: INVITE, 180, 200, ACK and BYE travel as in the capture', async () => {
     h.sip.onSendRequest = (op) =>
-      capturedRequestResult('b2bua-call', op.method === 'INVITE' ? 17 : op.method === 'ACK' ? 24 : 35);
+      capturedResult('b2bua-call', op.method === 'INVITE' ? 17 : op.method === 'ACK' ? 24 : 35);
     const provisional: number[] = [];
     const uacP = srf.createUAC(
       'sip:service@127.0.0.1:5380',
@@ -174,7 +156,7 @@ describe('srf as UAC over the wire server', () => {
   });
 
   it('an in-dialog request on an unknown dialog fails with ENODIALOG (captured NOK)', async () => {
-    h.sip.onSendRequest = () => capturedRequestResult('b2bua-cancel', 6);
+    h.sip.onSendRequest = () => capturedResult('b2bua-cancel', 6);
     const err = await srf
       .request('sip:placeholder', { method: 'INFO', stackDialogId: 'no-such-call;from-tag=x' })
       .then(
@@ -193,8 +175,8 @@ describe('srf as UAC over the wire server', () => {
   it('CANCEL of the app’s INVITE names its transaction; the 487 ends the attempt', async () => {
     h.sip.onSendRequest = (op) =>
       op.method === 'ACK'
-        ? capturedRequestResult('b2bua-cancel', 20)
-        : capturedRequestResult('b2bua-cancel', op.method === 'INVITE' ? 9 : 17);
+        ? capturedResult('b2bua-cancel', 20)
+        : capturedResult('b2bua-cancel', op.method === 'INVITE' ? 9 : 17);
     let sentReq: SrfRequest | undefined;
     const uacP = srf
       .createUAC(

@@ -5,9 +5,8 @@
 // The frames srf writes must equal the captured ones, apart from message ids.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseServerMessage } from '../../../src/edge/wire/server-messages.ts';
-import type { IncomingRequest, SendResponseResult } from '../../../src/edge/wire/sip-side.ts';
-import { type CaptureName, frameAt, maskIds, sipPart } from './captures.ts';
+import type { IncomingRequest } from '../../../src/edge/wire/sip-side.ts';
+import { type CaptureName, capturedDelivery, capturedResult, frameAt, maskIds, sipPart } from './captures.ts';
 import {
   type ConnectedApp,
   connectApp,
@@ -24,27 +23,7 @@ const DA = '1-1182@127.0.0.1;from-tag=1182SIPpTag001'; // UAS dialog id = Call-I
 
 /** Turns a captured S→A `sip` frame into what the SIP layer hands to the wire server. */
 function captured(capture: CaptureName, n: number, kind: IncomingRequest['kind']): IncomingRequest {
-  const msg = parseServerMessage(frameAt(capture, n).payload);
-  if (msg.type !== 'sip') throw new Error(`frame ${n} is not a sip delivery`);
-  const method = msg.sip.slice(0, msg.sip.indexOf(' '));
-  return {
-    kind,
-    method,
-    txnId: msg.txnId,
-    dialogId: msg.dialogId,
-    meta: msg.meta,
-    receivedOn: msg.receivedOn,
-    sip: msg.sip,
-  };
-}
-
-/** What drachtio-server answered to a response the app sent (a captured `response` frame). */
-function capturedResponseResult(capture: CaptureName, n: number): SendResponseResult {
-  const msg = parseServerMessage(frameAt(capture, n).payload);
-  if (msg.type !== 'response') throw new Error(`frame ${n} is not a response`);
-  if (msg.reply.kind === 'failed') return { ok: false, reason: msg.reply.reason };
-  if (msg.reply.kind !== 'response-sent') throw new Error(`frame ${n} is not a response-sent reply`);
-  return { ok: true, meta: msg.reply.meta, dialogId: msg.reply.dialogId, sent: msg.reply.sip };
+  return { ...capturedDelivery(capture, n), kind };
 }
 
 interface SrfReq {
@@ -102,7 +81,7 @@ describe('srf as UAS over the wire server', () => {
     srf.invite((req, res) => calls.push({ req, res }));
     await waitForRoutes(h, ['invite']);
 
-    h.sip.onSendResponse = (op) => capturedResponseResult('b2bua-call', op.status === 180 ? 23 : 26);
+    h.sip.onSendResponse = (op) => capturedResult('b2bua-call', op.status === 180 ? 23 : 26);
     const outcome = h.sip.gw.deliverRequest(captured('b2bua-call', 13, 'new'));
     expect(outcome.delivered).toBe(true);
     await waitFor(() => calls.length === 1);
@@ -156,7 +135,7 @@ describe('srf as UAS over the wire server', () => {
     await acked;
 
     // The caller's BYE destroys the dialog; srf answers 200 with the BYE's txnId.
-    h.sip.onSendResponse = () => capturedResponseResult('b2bua-call', 33);
+    h.sip.onSendResponse = () => capturedResult('b2bua-call', 33);
     const destroyed = new Promise<void>((resolve) => uas.on('destroy', () => resolve()));
     expect(h.sip.gw.deliverRequest(captured('b2bua-call', 29, 'in-dialog'))).toMatchObject({
       delivered: true,
@@ -192,7 +171,7 @@ describe('srf as UAS over the wire server', () => {
       });
     });
     await waitForRoutes(h, ['invite']);
-    h.sip.onSendResponse = (op) => capturedResponseResult('b2bua-cancel', op.status === 180 ? 12 : 15);
+    h.sip.onSendResponse = (op) => capturedResult('b2bua-cancel', op.status === 180 ? 12 : 15);
     h.sip.gw.deliverRequest(captured('b2bua-cancel', 7, 'new'));
     await h.sip.responses.next((op) => op.status === 180);
     // Early dialog: the 180 reply named the dialog; the CANCEL carries the INVITE's txnId.
