@@ -129,6 +129,30 @@ describe('deliveries', () => {
   });
 });
 
+describe('app disconnect', () => {
+  it('reports the transactions and dialogs the app held, and forgets them', async () => {
+    h = await startHarness();
+    const owner = await app('invite');
+    h.sip.onSendResponse = (op) => ({ ok: true, meta, dialogId: 'c1;from-tag=x', sent: op.sip });
+    h.sip.gw.deliverRequest(request('new', 'INVITE', 'T1'));
+    owner.send('m1|sip|T1|\r\nSIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n\r\n');
+    await owner.frame(3);
+    owner.send('m2|sip||\r\nOPTIONS sip:b@example.com SIP/2.0\r\n\r\n');
+    const options = await h.sip.requests.next();
+    await owner.frame(4);
+    owner.close();
+    const gone = await h.sip.disconnects.next();
+    expect([gone.pendingTxnIds.sort(), gone.dialogIds]).toEqual([
+      ['T1', options.txnId].sort(),
+      ['c1;from-tag=x'],
+    ]);
+    expect(h.sip.gw.deliverRequest(request('in-dialog', 'BYE', 'T2', 'c1;from-tag=x'))).toEqual({
+      delivered: false,
+      reason: 'no-owner',
+    });
+  });
+});
+
 describe('slow apps', () => {
   it('drops an app that stops reading instead of buffering without bound', async () => {
     h = await startHarness({ maxBufferedBytes: 64 * 1024 });
