@@ -42,7 +42,7 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   },
   ends_with: { params: [p('text', STRING), p('suffix', STRING)], result: BOOL, doc: 'text ends with suffix' },
   contains: { params: [p('text', STRING), p('part', STRING)], result: BOOL, doc: 'text contains part' },
-  replace: {
+  substitute: {
     params: [p('text', STRING), p('pattern', REGEX), p('with', STRING)],
     result: STRING,
     doc: 'replace every match; $1 … $9 insert groups',

@@ -93,10 +93,19 @@ export const UnterminatedString = createToken({
   categories: [StringLiteral],
 });
 /** Regex literal; `/` is never an operator in this language, so it is unambiguous. */
-export const RegexLiteral = createToken({
-  name: 'RegexLiteral',
+export const RegexLiteral = createToken({ name: 'RegexLiteral', label: 'regex', pattern: Lexer.NA });
+export const CompleteRegex = createToken({
+  name: 'CompleteRegex',
   label: 'regex',
   pattern: /\/(?:[^/\\\r\n[]|\\[^\r\n]|\[(?:[^\]\\\r\n]|\\[^\r\n])*\])+\/[A-Za-z]*/,
+  categories: [RegexLiteral],
+});
+/** A regex whose [ class ] is not closed: still one token, so the checker reports it once (E005). */
+export const LooseRegex = createToken({
+  name: 'LooseRegex',
+  label: 'regex',
+  pattern: /\/(?:[^/\\\r\n]|\\[^\r\n])+\/[A-Za-z]*/,
+  categories: [RegexLiteral],
 });
 
 const IPV6_CANDIDATE = /[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:\/[0-9]{1,3})?/y;
@@ -166,7 +175,8 @@ export const allTokens: TokenType[] = [
   Comment,
   CompleteString,
   UnterminatedString,
-  RegexLiteral,
+  CompleteRegex,
+  LooseRegex,
   CidrLiteral,
   Ipv4Literal,
   Ipv6Literal,
@@ -198,6 +208,7 @@ export const allTokens: TokenType[] = [
   Dot,
   Name,
   StringLiteral,
+  RegexLiteral,
 ];
 
 export const ruleLexer = new Lexer(allTokens, {

@@ -42,7 +42,9 @@ function firstTokens(paths: TokenType[][][]): string {
 }
 
 export const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    if (expected.name === 'RBrace' && (ruleName === 'block' || ruleName === 'trunkOrGroup'))
+      return `expected ${ruleName === 'block' ? 'a statement' : 'a property'} or '}' but found ${describeToken(actual)}`;
     return `expected ${label(expected)} but found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -51,6 +53,8 @@ export const errorMessages: IParserErrorMessageProvider = {
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const what = RULE_WORDS[ruleName] ?? `a ${ruleName}`;
     const found = actual[0] ? describeToken(actual[0]) : 'end of file';
+    if (ruleName === 'hook')
+      return `expected ${what} but found ${found}\u0000'request', 'response', 'failure' (e.g. on request INVITE from zoom)`;
     return `expected ${what} but found ${found}\u0000${firstTokens(expectedPathsPerAlt)}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {

@@ -1,4 +1,4 @@
-import type { IToken } from 'chevrotain';
+import { type IToken, tokenMatcher } from 'chevrotain';
 import type {
   Block,
   Decl,
@@ -49,7 +49,7 @@ export class RuleParser extends ExprParser {
         {
           ALT: () => {
             const kw = this.CONSUME(K.ruleset);
-            const name = this.CONSUME(T.Identifier);
+            const name = this.SUBRULE(this.declName);
             return this.ACTION(
               (): Decl => ({
                 kind: 'ruleset',
@@ -77,7 +77,7 @@ export class RuleParser extends ExprParser {
         {
           ALT: () => {
             const kw = this.CONSUME(K.var);
-            const name = this.CONSUME2(T.Identifier);
+            const name = this.SUBRULE2(this.declName);
             const type = this.OPTION(() => {
               this.CONSUME(T.Colon);
               return this.SUBRULE(this.typeRef);
@@ -99,7 +99,7 @@ export class RuleParser extends ExprParser {
         {
           ALT: () => {
             const kw = this.CONSUME(K.counter);
-            const name = this.CONSUME3(T.Identifier);
+            const name = this.SUBRULE3(this.declName);
             return this.ACTION(
               (): Decl => ({
                 kind: 'counter',
@@ -123,9 +123,24 @@ export class RuleParser extends ExprParser {
     { recoveryValueFunc: () => undefined as unknown as Decl },
   );
 
+  /** A name being declared. Keywords are accepted and reported, so the mistake costs one diagnostic. */
+  declName = this.RULE('declName', (): IToken => {
+    const t = this.CONSUME(T.Name);
+    this.ACTION(() => {
+      if (t.tokenType !== T.Identifier && Number.isFinite(t.startOffset))
+        this.report(
+          'E100',
+          this.loc(t),
+          `'${t.image}' is a keyword and cannot be used as a name`,
+          `rename it, e.g. ${t.image}_1`,
+        );
+    });
+    return t;
+  });
+
   trunkOrGroup = this.RULE('trunkOrGroup', (): Decl => {
     const kw = this.OR([{ ALT: () => this.CONSUME(K.trunk) }, { ALT: () => this.CONSUME(K.group) }]);
-    const name = this.CONSUME(T.Identifier);
+    const name = this.SUBRULE(this.declName);
     this.CONSUME(T.LBrace);
     const props: Property[] = [];
     this.MANY(() => {
@@ -151,7 +166,7 @@ export class RuleParser extends ExprParser {
 
   tableDecl = this.RULE('tableDecl', (): Decl => {
     const kw = this.CONSUME(K.table);
-    const name = this.CONSUME(T.Identifier);
+    const name = this.SUBRULE(this.declName);
     return this.OR([
       {
         ALT: () => {
@@ -448,7 +463,7 @@ export class RuleParser extends ExprParser {
 
   letStmt = this.RULE('letStmt', (): Stmt => {
     const kw = this.CONSUME(K.let);
-    const name = this.CONSUME(T.Identifier);
+    const name = this.SUBRULE(this.declName);
     this.CONSUME(T.Assign);
     const value = this.SUBRULE(this.expression);
     const orElse = this.OPTION(() => {
@@ -527,7 +542,7 @@ export class RuleParser extends ExprParser {
     const kw = this.CONSUME(K.remove);
     return this.OR([
       {
-        GATE: () => this.LA(2).tokenType === T.RegexLiteral,
+        GATE: () => tokenMatcher(this.LA(2), T.RegexLiteral),
         ALT: () => {
           this.CONSUME(K.header);
           const re = this.CONSUME(T.RegexLiteral);

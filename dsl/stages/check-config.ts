@@ -38,7 +38,6 @@ export function checkProps(
 
 export function checkRecord(x: ExprChecker, e: Expr, schema: Record<string, PropDef>, what: string): void {
   if (e.kind !== 'record') {
-    x.check(e);
     x.out.push(diag('E400', e.loc, `${what} must be written as { key: value, … }`, undefined));
     return;
   }
@@ -178,7 +177,6 @@ export function isConstant(e: Expr): boolean {
 }
 
 function notConstant(x: ExprChecker, value: Expr, key: string): void {
-  x.check(value);
   x.out.push(
     diag(
       'E400',

@@ -338,7 +338,7 @@ export class ExprChecker {
       if (!this.expect(a.value, param.type, `argument '${param.name}' of ${name}()`)) ok = false;
     });
     const missing = fn.params.filter((p) => !p.optional && !bound.has(p.name));
-    if (missing.length > 0) {
+    if (missing.length > 0 && ok) {
       this.out.push(
         diag(
           'E403',
@@ -360,7 +360,7 @@ export class ExprChecker {
         ),
       );
     }
-    return ok ? fn.result : fn.result.k === 'optional' ? fn.result : fn.result;
+    return fn.result;
   }
 
   private genericCall(e: ExprOf<'call'>, name: 'has' | 'str'): Type {
@@ -436,9 +436,11 @@ export class ExprChecker {
           return ERROR;
         }
         const want = e.op === '-' || unwrap(l).k === 'int' ? INT : STRING;
-        const a = this.expect(e.left, want, `the left side of '${e.op}'`);
-        const b = this.expect(e.right, want, `the right side of '${e.op}'`);
-        return a && b ? want : want;
+        if (!this.expect(e.left, want, `the left side of '${e.op}'`)) {
+          this.check(e.right);
+          return ERROR;
+        }
+        return this.expect(e.right, want, `the right side of '${e.op}'`) ? want : ERROR;
       }
       case '??': {
         const l = this.check(e.left);

@@ -214,14 +214,14 @@ export class StmtChecker {
       );
       return;
     }
-    const want = this.writableField(target.expr);
-    if (want)
-      this.x.expect(
-        value,
-        want.k === 'optional' ? want.of : want,
-        `the new value of '${describe(target.expr)}'`,
-      );
-    else this.x.check(value);
+    const f = this.field(target.expr);
+    if (!f) {
+      this.x.check(value);
+      return;
+    }
+    const want = unwrap(f.type);
+    if (this.readOnly(f, target.expr)) this.x.check(value, want);
+    else this.x.expect(value, want, `the new value of '${describe(target.expr)}'`);
   }
 
   private headerTarget(t: Extract<Target, { kind: 'header' }>): void {

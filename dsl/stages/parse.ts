@@ -5,6 +5,7 @@ import { keywords, LBrace, LBracket, LParen, RBrace, RBracket, RParen, ruleLexer
 import { LIMITS } from '../limits.ts';
 import { tokenLoc } from '../literals.ts';
 import { ruleParser } from '../parser.ts';
+import { sanitizeDecls } from '../sanitize.ts';
 
 /**
  * Stage 1 — parse: text → AST for one file, with lexical, limit and syntax diagnostics.
@@ -46,7 +47,7 @@ export function parseFile(path: string, text: string): ParseResult {
   parser.decls = [];
   parser.input = lexed.tokens;
   parser.file_();
-  const decls = parser.decls;
+  const decls = parser.errors.length > 0 ? sanitizeDecls(parser.decls) : parser.decls;
   parser.decls = [];
   diagnostics.push(...parser.literalDiags, ...syntaxErrors(path, lexed.tokens, parser.errors));
   const file: SourceFile = { path, decls, comments, hasSyntaxErrors: diagnostics.length > 0 };
@@ -121,24 +122,38 @@ function checkNesting(path: string, tokens: IToken[]): Diagnostic | undefined {
 function syntaxErrors(path: string, tokens: IToken[], errors: IRecognitionException[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   let coveredUntil = -1;
+  let lastIndex = Number.NEGATIVE_INFINITY;
   const lastReal = tokens[tokens.length - 1];
   for (const e of errors) {
-    const t =
-      Number.isFinite(e.token.startOffset) && e.token.tokenType.name !== 'EOF'
-        ? e.token
-        : ((e as { previousToken?: IToken }).previousToken ?? lastReal);
+    const real = Number.isFinite(e.token.startOffset) && e.token.tokenType.name !== 'EOF';
+    const t = real ? e.token : ((e as { previousToken?: IToken }).previousToken ?? lastReal);
     const offset = t ? t.startOffset : 0;
-    if (offset <= coveredUntil) continue;
+    const index = t ? tokenIndex(tokens, offset) : 0;
+    // Errors within a few tokens of the previous one are recovery echoes of the same mistake.
+    const echo = offset <= coveredUntil || index - lastIndex <= 3;
+    lastIndex = index;
     const skipped = e.resyncedTokens ?? [];
     const lastSkipped = skipped[skipped.length - 1];
-    coveredUntil = Math.max(offset, lastSkipped ? lastSkipped.startOffset : offset);
+    coveredUntil = Math.max(coveredUntil, offset, lastSkipped ? lastSkipped.startOffset : offset);
+    if (echo) continue;
     const [message, expected] = e.message.split('\u0000');
     let loc = t ? tokenLoc(path, t) : pointLoc(path, 1, 1);
-    if (e.token.tokenType.name === 'EOF' && t) loc = pointLoc(path, loc.endLine, loc.endColumn, 1);
+    if (!real && t) loc = pointLoc(path, loc.endLine, loc.endColumn, 1);
     const hint = expected ? `expected one of: ${expected}` : undefined;
     out.push(diag('E100', loc, message ?? 'syntax error', hint));
   }
   return out;
+}
+
+function tokenIndex(tokens: IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function capDiagnostics(path: string, list: Diagnostic[]): Diagnostic[] {

@@ -173,25 +173,25 @@ function checkBackupCycles(groups: Map<string, GroupDecl>, out: Diagnostic[]): v
     return p?.value.kind === 'name' ? p.value : undefined;
   };
   for (const g of groups.values()) {
+    const first = backupOf(g);
     const seen = new Set<string>([g.name.name]);
-    let cur: GroupDecl | undefined = g;
-    while (cur) {
-      const b = backupOf(cur);
-      if (!b) break;
+    let b = first;
+    while (first && b) {
       if (b.name === g.name.name) {
         out.push(
           diag(
             'E409',
-            b.loc,
-            `backup groups form a cycle through '${g.name.name}'`,
-            'the last backup group must not have a backup back to the first',
+            first.loc,
+            `backup groups form a cycle back to '${g.name.name}'`,
+            'the last backup group must not lead back to the first',
           ),
         );
         break;
       }
       if (seen.has(b.name)) break;
       seen.add(b.name);
-      cur = groups.get(b.name);
+      const next = groups.get(b.name);
+      b = next ? backupOf(next) : undefined;
     }
   }
 }

@@ -69,7 +69,6 @@ function declaration(x: ExprChecker, d: Decl): void {
     case 'var': {
       const declared = d.type ? typeRef(x, d.type) : undefined;
       if (!isConstant(d.value) || d.value.kind === 'name') {
-        x.check(d.value);
         x.out.push(
           diag(
             'E400',
@@ -152,7 +151,6 @@ function table(x: ExprChecker, d: TableDecl): { key: Type; value: Type } {
         ),
       );
     if (!isConstant(e.value)) {
-      x.check(e.value);
       x.out.push(diag('E400', e.value.loc, 'table values must be literals', undefined));
       continue;
     }
