@@ -21,7 +21,9 @@ function validDecl(d: Decl): boolean {
     case 'counter':
       return ok(d.name);
     case 'import':
-      return ok(d.path) && (d.path = expr(d.path)) !== undefined;
+      if (!ok(d.path)) return false;
+      d.path = expr(d.path);
+      return true;
     case 'trunk':
     case 'group':
       d.props = d.props.filter((p) => ok(p) && ok(p.key) && ok(p.value));
