@@ -98,24 +98,31 @@ export function parseHost(h: string): HostKind | null {
     }
     return 'ipv6';
   }
+  // One pass: IPv4 when it is four dot-separated decimal octets (each <= 255),
+  // else a hostname of alphanum, "-" and "." ("_" tolerated, it occurs in
+  // real deployments).
   let dots = 0;
   let digitsOnly = true;
+  let octet = 0;
+  let octetDigits = 0;
+  let octetsOk = true;
   for (let i = 0; i < h.length; i++) {
     const c = h.charCodeAt(i);
     if (c === 46) {
+      if (octetDigits === 0) octetsOk = false;
       dots++;
-      continue;
+      octet = 0;
+      octetDigits = 0;
+    } else if (isDigit(c)) {
+      octet = octet * 10 + (c - 48);
+      octetDigits++;
+      if (octet > 255 || octetDigits > 3) octetsOk = false;
+    } else {
+      digitsOnly = false;
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95)) return null;
     }
-    if (isDigit(c)) continue;
-    digitsOnly = false;
-    // alphanum and "-" per §25.1; "_" tolerated, it occurs in real deployments.
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95)) return null;
   }
-  if (digitsOnly && dots === 3) {
-    for (const part of h.split('.'))
-      if (part.length === 0 || part.length > 3 || Number(part) > 255) return null;
-    return 'ipv4';
-  }
+  if (digitsOnly && dots === 3) return octetsOk && octetDigits > 0 ? 'ipv4' : null;
   return 'name';
 }
 
