@@ -33,6 +33,18 @@ export class HeaderEntry {
 
 export type MessageKind = 'request' | 'response';
 
+const TOKEN_NAME = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+
+/**
+ * A header line added by an edit. A bad name is a programming error and
+ * throws; CR and LF in a value are replaced so that data from a rule can
+ * never inject header lines (RFC 3261 §7.3.1 allows them only as folding).
+ */
+function added(name: string, value: string): HeaderEntry {
+  if (!TOKEN_NAME.test(name)) throw new TypeError(`invalid SIP header name: ${JSON.stringify(name)}`);
+  return new HeaderEntry(canonicalName(name), headerKey(name), value.replace(/[\r\n]+/g, ' '), -1, -1);
+}
+
 export class SipMessage {
   /** The exact bytes of this message (start line to end of body). Header offsets index into it. */
   raw: Buffer;
@@ -60,7 +72,7 @@ export class SipMessage {
   startLineChanged = false;
 
   private index: Map<string, HeaderEntry[]> | null = null;
-  private readonly cache = new Map<string, Result<unknown>>();
+  private cache: Map<string, Result<unknown>> | null = null;
 
   constructor(raw: Buffer, body: Buffer) {
     this.raw = raw;
@@ -119,6 +131,7 @@ export class SipMessage {
 
   /** Memoises a parse of header values; values.ts is the only caller. */
   memo<T>(slot: string, compute: () => Result<T>): Result<T> {
+    this.cache ??= new Map();
     const hit = this.cache.get(slot);
     if (hit !== undefined) return hit as Result<T>;
     const r = compute();
@@ -129,15 +142,17 @@ export class SipMessage {
   private touched(key: string): void {
     this.dirty = true;
     this.index = null;
-    for (const slot of this.cache.keys())
+    if (this.cache === null) return;
+    for (const slot of this.cache.keys()) {
       if (slot === key || slot.startsWith(`${key}:`)) this.cache.delete(slot);
+    }
   }
 
   /** Replaces every line of this header with the given values (one line each). */
   setHeader(name: string, values: string | readonly string[]): void {
     const key = headerKey(name);
     const list = typeof values === 'string' ? [values] : values;
-    const fresh = list.map((v) => new HeaderEntry(canonicalName(name), key, v, -1, -1));
+    const fresh = list.map((v) => added(name, v));
     const at = this.headers.findIndex((h) => !h.removed && h.key === key);
     for (const h of this.headers) if (h.key === key) h.removed = true;
     if (at < 0) this.headers.push(...fresh);
@@ -148,7 +163,7 @@ export class SipMessage {
   /** Adds a line after all others. */
   appendHeader(name: string, value: string): void {
     const key = headerKey(name);
-    this.headers.push(new HeaderEntry(canonicalName(name), key, value, -1, -1));
+    this.headers.push(added(name, value));
     this.touched(key);
   }
 
@@ -156,7 +171,7 @@ export class SipMessage {
   prependHeader(name: string, value: string): void {
     const key = headerKey(name);
     const at = this.headers.findIndex((h) => !h.removed && h.key === key);
-    this.headers.splice(Math.max(at, 0), 0, new HeaderEntry(canonicalName(name), key, value, -1, -1));
+    this.headers.splice(Math.max(at, 0), 0, added(name, value));
     this.touched(key);
   }
 
@@ -180,14 +195,17 @@ export class SipMessage {
   }
 
   setRequestUri(uri: string): void {
+    if (/[\s]/.test(uri)) throw new TypeError('a Request-URI cannot contain whitespace');
     this.requestUriText = uri;
     this.startLineChanged = true;
     this.touched('ruri');
   }
 
   setStatus(status: number, reason: string): void {
+    if (!Number.isInteger(status) || status < 100 || status > 699)
+      throw new RangeError(`invalid status ${status}`);
     this.status = status;
-    this.reason = reason;
+    this.reason = reason.replace(/[\r\n]+/g, ' ');
     this.startLineChanged = true;
     this.dirty = true;
   }

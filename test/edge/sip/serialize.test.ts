@@ -90,6 +90,17 @@ describe('serialize', () => {
     expect(out.body.toString()).toBe('v=0\r\n');
   });
 
+  it('keeps edits from injecting lines, and refuses names that are not tokens', () => {
+    const m = parse(INVITE);
+    m.setHeader('X-Rule', 'a\r\nInjected: yes');
+    const out = parse(serialize(m));
+    expect(out.get('x-rule')).toBe('a Injected: yes');
+    expect(out.has('injected')).toBe(false);
+    expect(() => m.appendHeader('Bad Name', 'x')).toThrow(TypeError);
+    expect(() => m.appendHeader('X:Y', 'x')).toThrow(TypeError);
+    expect(() => m.setRequestUri('sip:a@b SIP/2.0\r\nX: y')).toThrow(TypeError);
+  });
+
   it('changes a response status line', () => {
     const m = parse('SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n');
     m.setStatus(183, 'Session Progress');
