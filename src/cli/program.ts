@@ -1,0 +1,20 @@
+/**
+ * The `sbc` command line. Each subcommand lives in commands/ and registers
+ * itself; only commands that work are registered.
+ */
+import { Command } from 'commander';
+import { register as registerRun } from './commands/run.ts';
+import { VERSION } from './version.ts';
+
+const registrars: ReadonlyArray<(program: Command) => void> = [registerRun];
+
+export function buildProgram(): Command {
+  const program = new Command('sbc')
+    .description('Programmable session border controller')
+    .version(VERSION, '-v, --version')
+    // Throw instead of exiting so main() maps every usage error to exit code 2.
+    .exitOverride()
+    .showSuggestionAfterError(true);
+  for (const register of registrars) register(program);
+  return program;
+}
