@@ -3,10 +3,12 @@
  * itself; only commands that work are registered.
  */
 import { Command } from 'commander';
+import { register as registerCheck } from './commands/check.ts';
+import { register as registerFmt } from './commands/fmt.ts';
 import { register as registerRun } from './commands/run.ts';
 import { VERSION } from './version.ts';
 
-const registrars: ReadonlyArray<(program: Command) => void> = [registerRun];
+const registrars: ReadonlyArray<(program: Command) => void> = [registerRun, registerCheck, registerFmt];
 
 export function buildProgram(): Command {
   const program = new Command('sbc')
