@@ -63,6 +63,19 @@ export function skipLws(s: string, i: number): number {
   return i;
 }
 
+/**
+ * Trims SP, HTAB, CR and LF only. String.prototype.trim would also strip
+ * U+00A0, which in a latin1-decoded head is the byte 0xA0: the last byte of
+ * UTF-8 characters such as "à".
+ */
+export function trimLws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isLws(s.charCodeAt(a))) a++;
+  while (b > a && isLws(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 export function allDigits(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;

@@ -1,6 +1,8 @@
 // Header names: compact forms, canonical keys and casing, and which headers
 // carry comma-separated lists (RFC 3261 §7.3, §20).
 
+import { trimLws } from './chars.ts';
+
 /** Compact forms: RFC 3261 §7.3.3 and the extensions that registered one. */
 const COMPACT: Record<string, string> = {
   i: 'call-id',
@@ -152,10 +154,10 @@ export function splitList(value: string): string[] {
     else if (c === 60 /* < */) inAngle = true;
     else if (c === 62 /* > */) inAngle = false;
     else if (c === 44 /* , */ && !inAngle) {
-      out.push(value.slice(start, i).trim());
+      out.push(trimLws(value.slice(start, i)));
       start = i + 1;
     }
   }
-  out.push(value.slice(start).trim());
+  out.push(trimLws(value.slice(start)));
   return out;
 }

@@ -1,7 +1,7 @@
 // name-addr / addr-spec values of From, To, Contact, Route, Record-Route,
 // Reply-To, P-Asserted-Identity... (RFC 3261 §20.10, §25.1).
 
-import { is, isLws, skipLws, TOKEN } from './chars.ts';
+import { is, isLws, skipLws, TOKEN, trimLws } from './chars.ts';
 import type { Result } from './errors.ts';
 import { fail, ok } from './errors.ts';
 import type { Param } from './params.ts';
@@ -47,7 +47,7 @@ export function parseNameAddr(s: string, what: string): Result<NameAddr> {
     let e = p;
     while (e < s.length && (is(s.charCodeAt(e), TOKEN) || isLws(s.charCodeAt(e)))) e++;
     if (s.charCodeAt(e) === 60) {
-      const name = s.slice(p, e).trim();
+      const name = trimLws(s.slice(p, e));
       displayName = name.length > 0 ? name.replace(/[ \t\r\n]+/g, ' ') : null;
       p = e;
     }

@@ -3,7 +3,8 @@
 // The head is decoded as latin1 so string indexes are byte offsets into the
 // raw buffer; values holding non-ASCII octets are re-read as UTF-8.
 
-import { allDigits, is, TOKEN } from './chars.ts';
+import { isAscii } from 'node:buffer';
+import { allDigits, is, TOKEN, trimLws } from './chars.ts';
 import type { SipError } from './errors.ts';
 import { headerKey } from './headers.ts';
 import type { SipLimits } from './limits.ts';
@@ -64,7 +65,7 @@ const utf8 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
 function headerValue(head: string, vs: number, ve: number, folded: boolean, high: boolean): string {
   let v = head.slice(vs, ve);
   if (folded) v = v.replace(/[ \t]*\r?\n[ \t]+/g, ' ');
-  const t = v.trim();
+  const t = trimLws(v);
   return high ? utf8(t) : t;
 }
 
@@ -82,7 +83,7 @@ export interface HeadParse {
  */
 export function parseHead(buf: Buffer, start: number, headEnd: number, limits: SipLimits): HeadParse {
   const head = buf.toString('latin1', start, headEnd);
-  const high = hasHighOctet(buf, start, headEnd);
+  const high = !isAscii(buf.subarray(start, headEnd));
   const msg = new SipMessage(buf.subarray(start, headEnd), buf.subarray(headEnd, headEnd));
   const n = head.length;
   let eol = head.indexOf('\n');
@@ -161,11 +162,6 @@ function startErrorResult(msg: SipMessage, reason: string): ParseResult {
 function tokenRange(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (!is(s.charCodeAt(i), TOKEN)) return false;
   return true;
-}
-
-function hasHighOctet(buf: Buffer, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (buf[i]! >= 0x80) return true;
-  return false;
 }
 
 const VERSION = /^SIP\/(\d+)\.(\d+)$/i;

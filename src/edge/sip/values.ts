@@ -2,7 +2,7 @@
 // Each accessor returns a Result so callers (validation, transaction
 // matching, the wire protocol) get a reason instead of an exception.
 
-import { allDigits, allIn, is, isDigit, isLws, TOKEN, WORD } from './chars.ts';
+import { allDigits, allIn, is, isDigit, isLws, TOKEN, trimLws, WORD } from './chars.ts';
 import type { Result } from './errors.ts';
 import { fail, ok } from './errors.ts';
 import { splitList } from './headers.ts';
@@ -167,5 +167,5 @@ export function mediaType(msg: SipMessage): string | null {
   const v = msg.get('content-type');
   if (v === undefined) return null;
   const semi = v.indexOf(';');
-  return (semi < 0 ? v : v.slice(0, semi)).trim().toLowerCase();
+  return trimLws(semi < 0 ? v : v.slice(0, semi)).toLowerCase();
 }

@@ -66,6 +66,12 @@ describe('header folding (LWS, RFC 3261 §7.3.1)', () => {
     expect(m.get('x-empty')).toBe('');
   });
 
+  it('keeps UTF-8 values whole, even when a character ends in the byte 0xA0', () => {
+    const m = parse(`${START}X-Name: voilà\r\nContact: "José à" <sip:j@x>, <sip:k@y>\r\n\r\n`);
+    expect(m.get('x-name')).toBe('voilà');
+    expect(m.values('contact')[0]).toBe('"José à" <sip:j@x>');
+  });
+
   it('accepts whitespace before the colon and none after it', () => {
     const m = parse(`${START}Max-Forwards   :70\r\nCSeq\t: 1 OPTIONS\r\n\r\n`);
     expect(m.get('max-forwards')).toBe('70');
