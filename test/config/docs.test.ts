@@ -12,7 +12,9 @@ function leafKeys(schema: z.core.$ZodType, prefix: string): string[] {
   while (def.innerType) def = def.innerType._zod.def as typeof def;
   if (def.type === 'object') {
     const shape = (def as unknown as z.core.$ZodObjectDef).shape;
-    return Object.entries(shape).flatMap(([key, child]) => leafKeys(child, prefix ? `${prefix}.${key}` : key));
+    return Object.entries(shape).flatMap(([key, child]) =>
+      leafKeys(child, prefix ? `${prefix}.${key}` : key),
+    );
   }
   if (def.type === 'array') {
     const element = (def as unknown as z.core.$ZodArrayDef).element;
