@@ -44,3 +44,4 @@ export function check(message: SipMessage, options: ValidateOptions = {}): Parse
   const error: SipError | null = validate(message, options);
   return error === null ? { ok: true, message } : { ok: false, error, message };
 }
+export { clientTransactionKey, dialogKey, serverTransactionKey } from './txn-key.ts';
