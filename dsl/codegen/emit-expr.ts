@@ -1,0 +1,206 @@
+import type { Span } from '../diagnostics.ts';
+import type { IrExpr, IrFieldPath } from '../ir.ts';
+import { CodegenError, type GenContext, lit } from './context.ts';
+
+/**
+ * Expressions to JavaScript. Generated code names: $I hook input, $M message in hand, $Q the request
+ * (for ruri/request fields), $V call variables, $rt the prelude, $RX regex programs, $T tables.
+ * Reads use optional chaining so a malformed snapshot yields `undefined`, never a TypeError.
+ */
+const base = (t: string): string => (t.endsWith('?') ? t.slice(0, -1) : t);
+
+const URI_KEYS = new Set(['user', 'host', 'port', 'scheme']);
+
+function uriPath(obj: string, rest: string[], span: Span): string {
+  if (rest.length === 0) return obj;
+  const [head, key] = rest;
+  if (head === 'params' && rest.length === 2) return `$rt.own(${obj}?.params, ${lit(key!.toLowerCase())})`;
+  if (head === 'params' && rest.length === 1) return `${obj}?.params`;
+  if (rest.length === 1 && URI_KEYS.has(head!)) return `${obj}?.${head}`;
+  throw new CodegenError(`unknown URI field ${rest.join('.')}`, span, 'E005');
+}
+
+function nameAddrPath(obj: string, rest: string[], span: Span): string {
+  if (rest.length === 0) return obj;
+  const [head] = rest;
+  if (head === 'display' && rest.length === 1) return `${obj}?.display`;
+  if (head === 'uri') return uriPath(`${obj}?.uri`, rest.slice(1), span);
+  if (head === 'user' || head === 'host') return uriPath(`${obj}?.uri`, rest, span);
+  if (head === 'params') return uriPath(obj, rest, span);
+  throw new CodegenError(`unknown address field ${rest.join('.')}`, span, 'E005');
+}
+
+const SIMPLE_ROOTS: Record<string, Record<string, string>> = {
+  request: { method: '$Q.method', uri: '$Q.uri', has_sdp: '$Q.hasSdp', in_dialog: '$I.inDialog' },
+  source: {
+    ip: '$I.source?.ip',
+    port: '$I.source?.port',
+    transport: '$I.source?.transport',
+    trunk: '$I.source?.trunk',
+  },
+  call: { id: '$I.call?.id', attempt: '$I.call?.attempt', trunk: '$I.call?.trunk' },
+  response: { status: '$M.status', reason: '$M.reason', has_sdp: '$M.hasSdp' },
+  failure: {
+    status: '$I.failure?.status',
+    reason: '$I.failure?.reason',
+    timeout: '$I.failure?.timeout',
+    trunk: '$I.failure?.trunk',
+  },
+};
+
+export function fieldRead(path: IrFieldPath, span: Span): string {
+  const [root, ...rest] = path;
+  if (root === 'ruri') return uriPath('$Q.ruri', rest, span);
+  if (root === 'from' || root === 'to' || root === 'pai' || root === 'ppi' || root === 'contact')
+    return nameAddrPath(`$M.${root}`, rest, span);
+  const simple = SIMPLE_ROOTS[root ?? ''];
+  if (simple && rest.length === 1 && simple[rest[0]!] !== undefined) return simple[rest[0]!]!;
+  throw new CodegenError(`unknown field ${path.join('.')}`, span, 'E005');
+}
+
+export class ExprEmitter {
+  private readonly ctx: GenContext;
+
+  constructor(ctx: GenContext) {
+    this.ctx = ctx;
+  }
+
+  regexRef(e: IrExpr): string {
+    if (e.op !== 'regex') throw new CodegenError('a regex literal is expected here', e.span, 'E005');
+    return `$RX[${this.ctx.regex(e.regex, e.span)}]`;
+  }
+
+  expr(e: IrExpr): string {
+    switch (e.op) {
+      case 'lit':
+        return lit(e.value);
+      case 'enum':
+        return lit(e.value);
+      case 'regex':
+        throw new CodegenError(
+          'a regex can only be used with matches, substitute, capture or replace',
+          e.span,
+        );
+      case 'field':
+        return fieldRead(e.field, e.span);
+      case 'header':
+        return e.all ? `$rt.headers($M, ${this.expr(e.name)})` : `$rt.header($M, ${this.expr(e.name)})`;
+      case 'local':
+        return this.ctx.local(e.name, e.span);
+      case 'var':
+        return `$V[${lit(e.name)}]`;
+      case 'lookup':
+        return this.lookup(e.table, e.key, e.span);
+      case 'param':
+        return `$rt.own(${this.expr(e.object)}, String(${this.expr(e.key)}).toLowerCase())`;
+      case 'member':
+        return this.member(e.object, e.name);
+      case 'call':
+        return this.call(e.fn, e.args, e.span);
+      case 'not':
+        return `!(${this.expr(e.operand)})`;
+      case 'binary':
+        return this.binary(e.operator, e.left, e.right);
+      case 'default':
+        return `(${this.expr(e.value)} ?? ${this.expr(e.fallback)})`;
+      case 'list':
+        return `[${e.items.map((i) => this.expr(i)).join(', ')}]`;
+    }
+  }
+
+  private lookup(table: string, key: IrExpr, span: Span): string {
+    const t = this.ctx.tables.get(table);
+    if (t === undefined) throw new CodegenError(`unknown table '${table}'`, span, 'E005');
+    return `$look(${t.slot}, ${this.expr(key)})`;
+  }
+
+  private member(object: IrExpr, name: string): string {
+    const o = this.expr(object);
+    const t = base(object.type);
+    if (t === 'NameAddr') return nameAddrPath(`(${o})`, [name], object.span);
+    if (t === 'Uri') return uriPath(`(${o})`, [name], object.span);
+    return `$rt.own(${o}, ${lit(name)})`;
+  }
+
+  private call(fn: string, args: IrExpr[], span: Span): string {
+    const a = (i: number) => {
+      const arg = args[i];
+      if (arg === undefined) throw new CodegenError(`${fn}: missing argument ${i + 1}`, span, 'E005');
+      return this.expr(arg);
+    };
+    switch (fn) {
+      case 'e164':
+        return `$rt.e164(${a(0)}, ${a(1)})`;
+      case 'national':
+        return `$rt.national(${a(0)}, ${a(1)})`;
+      case 'lower':
+        return `${a(0)}.toLowerCase()`;
+      case 'upper':
+        return `${a(0)}.toUpperCase()`;
+      case 'trim':
+        return `${a(0)}.trim()`;
+      case 'digits':
+        return `${a(0)}.replace(/[^0-9]/g, '')`;
+      case 'len':
+        return `$rt.len(${a(0)})`;
+      case 'starts_with':
+        return `${a(0)}.startsWith(${a(1)})`;
+      case 'ends_with':
+        return `${a(0)}.endsWith(${a(1)})`;
+      case 'contains':
+        return `${a(0)}.includes(${a(1)})`;
+      case 'substitute':
+        return `$rt.rxReplace(${this.regexRef(args[1]!)}, ${a(0)}, ${a(2)})`;
+      case 'capture':
+        return `$rt.rxCapture(${this.regexRef(args[1]!)}, ${a(0)}, ${args[2] ? a(2) : '1'})`;
+      case 'has':
+        return `(${a(0)} !== undefined)`;
+      case 'str': {
+        const t = base(args[0]?.type ?? '');
+        if (t === 'NameAddr') return `$rt.fmtNameAddr(${a(0)})`;
+        if (t === 'Uri') return `$rt.fmtUri(${a(0)})`;
+        return `String(${a(0)})`;
+      }
+      default:
+        throw new CodegenError(`unknown function '${fn}'`, span, 'E005');
+    }
+  }
+
+  private binary(op: string, left: IrExpr, right: IrExpr): string {
+    const l = this.expr(left);
+    const r = this.expr(right);
+    switch (op) {
+      case '==':
+      case '!=': {
+        const t = base(left.type);
+        const neg = op === '!=' ? '!' : '';
+        if (t === 'NameAddr') return `${neg}$rt.sameText($rt.fmtNameAddr, ${l}, ${r})`;
+        if (t === 'Uri') return `${neg}$rt.sameText($rt.fmtUri, ${l}, ${r})`;
+        return `(${l} ${op}= ${r})`;
+      }
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+      case '+':
+      case '-':
+        return `(${l} ${op} ${r})`;
+      case 'and':
+        return `(${l} && ${r})`;
+      case 'or':
+        return `(${l} || ${r})`;
+      case 'matches':
+        return `$rt.rxTest(${this.regexRef(right)}, ${l})`;
+      case 'in': {
+        const t = right.type;
+        if (t === 'CIDR') return `$rt.inCidr(${l}, ${r})`;
+        if (t === 'StatusClass') return `$rt.inClass(${l}, ${r})`;
+        if (t === '[CIDR]') return `$rt.inAnyCidr(${l}, ${r})`;
+        if (t === '[StatusClass]') return `$rt.inAnyClass(${l}, ${r})`;
+        return `${r}.includes(${l})`;
+      }
+      default:
+        throw new CodegenError(`unknown operator '${op}'`, left.span, 'E005');
+    }
+  }
+}

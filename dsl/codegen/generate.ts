@@ -1,0 +1,185 @@
+import { type Diagnostic, diag } from '../diagnostics.ts';
+import { PLANS } from '../e164.ts';
+import type { CoveragePoint, RuleLocation } from '../effects.ts';
+import type { IrHandler, IrHook, IrProgram, IrTable, IrValue } from '../ir.ts';
+import { CodegenError, GenContext, lit } from './context.ts';
+import { ExprEmitter } from './emit-expr.ts';
+import { type Line, StmtEmitter } from './emit-stmt.ts';
+import { prelude } from './prelude.ts';
+
+/**
+ * Code generation (docs/runtime.md): the IR of a rule set becomes one JavaScript program for the
+ * isolate, with one function per handler, and tables that map every effect, trace point and
+ * generated line back to the rule file. The program defines two globals:
+ *   __sbc_run(inputJson) -> resultJson     one hook call (see RunOutput)
+ *   __sbc_where() -> number                location index of the statement running last
+ * and reads one host function, $lookup(table, key) -> rowJson | undefined, captured at load time.
+ */
+export const CODEGEN_VERSION = 1;
+
+export interface TableInfo {
+  name: string;
+  /** The provisioning source ('numbers') or undefined for an inline table. */
+  provisioning?: string;
+  /** Declared fields and their types ('bool', 'string?', …) for provisioning rows. */
+  fields?: Record<string, string>;
+}
+
+export interface CompiledRules {
+  codegenVersion: typeof CODEGEN_VERSION;
+  ruleset: string;
+  files: string[];
+  /** The program for the isolate. */
+  source: string;
+  /** Effect `at` and `$w` values index this table. */
+  locations: RuleLocation[];
+  /** For each generated line (1-based; index 0 unused), the location index it comes from, or -1. */
+  lineMap: number[];
+  /** Decision points, for traces and coverage. */
+  points: CoveragePoint[];
+  handlers: { id: string; hook: IrHook; at: RuleLocation }[];
+  tables: TableInfo[];
+  vars: Record<string, IrValue>;
+}
+
+/** What __sbc_run returns (as JSON). Effects carry `at` as a location index. */
+export interface RunOutput {
+  /** Handler index, -1 when none matched. */
+  h: number;
+  e?: Record<string, unknown>[];
+  t: number[];
+  /** Error message when the rule threw, and the location index that was running. */
+  x?: string;
+  w?: number;
+}
+
+export type GenerateResult = { ok: true; compiled: CompiledRules } | { ok: false; diagnostics: Diagnostic[] };
+
+export function generate(ir: IrProgram): GenerateResult {
+  try {
+    return { ok: true, compiled: generateOrThrow(ir) };
+  } catch (e) {
+    if (e instanceof CodegenError) return { ok: false, diagnostics: [diag(e.code, e.span, e.message)] };
+    throw e;
+  }
+}
+
+function hookCondition(hook: IrHook): string {
+  const trunk = (expr: string) => (hook.trunk !== undefined ? ` && ${expr} === ${lit(hook.trunk)}` : '');
+  switch (hook.kind) {
+    case 'request':
+      return (
+        `k === 'request' && ${lit(hook.methods)}.includes(m.method) && d === ${lit(hook.direction)}` +
+        ` && dlg === ${hook.inDialog}` +
+        trunk(hook.direction === 'out' ? '$I.target' : '$I.source?.trunk')
+      );
+    case 'response':
+      return `k === 'response' && $rt.inAnyClass(m.status, ${lit(hook.statuses)})${trunk('$I.source?.trunk')}`;
+    case 'failure':
+      return `k === 'failure'${trunk('$I.failure?.trunk')}`;
+  }
+}
+
+function tableInfo(t: IrTable): TableInfo {
+  return t.source.kind === 'provisioning'
+    ? { name: t.name, provisioning: t.source.name, fields: t.source.fields }
+    : { name: t.name };
+}
+
+function generateOrThrow(ir: IrProgram): CompiledRules {
+  const ctx = new GenContext(ir.tables);
+  const ex = new ExprEmitter(ctx);
+  const handlerLines: Line[][] = [];
+  const handlerPoints: number[] = [];
+  ir.handlers.forEach((h: IrHandler, i) => {
+    handlerPoints.push(ctx.point('handler', h.span, `handler ${h.id}`));
+    const st = new StmtEmitter(ctx, ex);
+    st.block(h.body);
+    handlerLines.push([
+      { code: `function $h${i}($I, $M, $Q, $V, $e, $t) {`, loc: ctx.loc(h.span) },
+      ...st.lines,
+      { code: '}', loc: -1 },
+    ]);
+  });
+
+  const lines: Line[] = [];
+  const add = (code: string, loc = -1) => {
+    for (const part of code.split('\n')) lines.push({ code: part, loc });
+  };
+  add("'use strict';");
+  add(`const $rt = (${prelude.toString()})(${lit(PLANS)});`);
+  add(`const $RX = ${lit(ctx.regexes)};`);
+  const inline = ir.tables.map((t) =>
+    t.source.kind === 'inline' ? `new Map(${lit(t.source.entries)})` : 'undefined',
+  );
+  add(`const $T = [${inline.join(', ')}];`);
+  add(`const $P = ${lit(ir.tables.map((t) => (t.source.kind === 'provisioning' ? t.source.name : '')))};`);
+  add('const $host = globalThis.$lookup;');
+  add('function $look(slot, key) {');
+  add('  const t = $T[slot];');
+  add('  if (t !== undefined) return t.get(key);');
+  add('  const row = $host($P[slot], key);');
+  add('  return row === undefined ? undefined : JSON.parse(row);');
+  add('}');
+  add(`const $VARS = ${lit(Object.fromEntries(ir.vars.map((v) => [v.name, v.initial])))};`);
+  add('let $w = -1;');
+  for (const hl of handlerLines) lines.push(...hl);
+  add(`const $H = [${ir.handlers.map((_, i) => `$h${i}`).join(', ')}];`);
+  add(`const $HP = ${lit(handlerPoints)};`);
+  add('function $select($I) {');
+  add(
+    '  const k = $I.hook; const m = $I.message; const d = $I.direction ?? "in"; const dlg = $I.inDialog === true;',
+  );
+  ir.handlers.forEach((h, i) => {
+    add(`  if (${hookCondition(h.hook)}) return ${i};`, ctx.loc(h.span));
+  });
+  add('  return -1;');
+  add('}');
+  add(RUN_WRAPPER);
+
+  const lineMap = [-1, ...lines.map((l) => l.loc)];
+  return {
+    codegenVersion: CODEGEN_VERSION,
+    ruleset: ir.ruleset,
+    files: ir.files,
+    source: lines.map((l) => l.code).join('\n'),
+    locations: ctx.locations,
+    lineMap,
+    points: ctx.points,
+    handlers: ir.handlers.map((h) => ({
+      id: h.id,
+      hook: h.hook,
+      at: { file: h.span.file, line: h.span.line, column: h.span.column },
+    })),
+    tables: ir.tables.map(tableInfo),
+    vars: Object.fromEntries(ir.vars.map((v) => [v.name, v.initial])),
+  };
+}
+
+/** The entry point: never throws; a rule error comes back as `x` with the running location `w`. */
+const RUN_WRAPPER = `globalThis.__sbc_where = function () { return $w; };
+globalThis.__sbc_run = function (json) {
+  $w = -1;
+  const e = [];
+  const t = [];
+  let h = -1;
+  try {
+    const $I = JSON.parse(json);
+    h = $select($I);
+    if (h >= 0) {
+      const $V = Object.assign(Object.create(null), $VARS);
+      const given = $I.vars;
+      if (given !== null && typeof given === 'object')
+        for (const n of Object.keys($VARS)) if (Object.prototype.hasOwnProperty.call(given, n)) $V[n] = given[n];
+      const $M = $I.message;
+      const $Q = $I.request ?? $M;
+      t.push($HP[h]);
+      $H[h]($I, $M, $Q, $V, e, t);
+    }
+    return JSON.stringify({ h, e, t });
+  } catch (err) {
+    let text = 'error';
+    try { text = String(err instanceof Error ? err.message : err).slice(0, 300); } catch {}
+    return JSON.stringify({ h, t, x: text, w: $w });
+  }
+};`;

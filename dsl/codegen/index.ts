@@ -1,0 +1,11 @@
+/** Code generation for the rules runtime: IR → JavaScript for the isolate, plus its location tables. */
+export {
+  CODEGEN_VERSION,
+  type CompiledRules,
+  type GenerateResult,
+  generate,
+  type RunOutput,
+  type TableInfo,
+} from './generate.ts';
+export { type Prelude, prelude } from './prelude.ts';
+export { compileRegex, MAX_PROGRAM, RegexCompileError, type RegexProgram } from './regex.ts';
