@@ -130,11 +130,11 @@ export class SipMessage {
   }
 
   /** Memoises a parse of header values; values.ts is the only caller. */
-  memo<T>(slot: string, compute: () => Result<T>): Result<T> {
+  memo<T>(slot: string, compute: (msg: SipMessage) => Result<T>): Result<T> {
     this.cache ??= new Map();
     const hit = this.cache.get(slot);
     if (hit !== undefined) return hit as Result<T>;
-    const r = compute();
+    const r = compute(this);
     this.cache.set(slot, r);
     return r;
   }

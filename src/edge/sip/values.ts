@@ -58,103 +58,123 @@ function single(msg: SipMessage, key: string, what: string): Result<string> {
   return ok(list[0]!.value);
 }
 
+// Each accessor memoises a module-level compute function (no closure is
+// allocated on the hot path, where most calls are cache hits).
+
+function computeRequestUri(msg: SipMessage): Result<Uri> {
+  const r = parseUri(msg.requestUriText);
+  return r.ok ? r : fail(`Bad Request-URI: ${r.reason}`);
+}
+
 export function requestUri(msg: SipMessage): Result<Uri> {
-  return msg.memo('ruri', () => {
-    const r = parseUri(msg.requestUriText);
-    return r.ok ? r : fail(`Bad Request-URI: ${r.reason}`);
-  });
+  return msg.memo('ruri', computeRequestUri);
+}
+
+function computeVias(msg: SipMessage): Result<Via[]> {
+  const elements = msg.values('via');
+  if (elements.length === 0) return fail('Missing Via Header');
+  const r = parseViaList(elements);
+  return r.ok ? r : fail(`Bad Via Header: ${r.reason}`);
 }
 
 export function vias(msg: SipMessage): Result<Via[]> {
-  return msg.memo('via', () => {
-    const elements = msg.values('via');
-    if (elements.length === 0) return fail('Missing Via Header');
-    const r = parseViaList(elements);
-    return r.ok ? r : fail(`Bad Via Header: ${r.reason}`);
-  });
+  return msg.memo('via', computeVias);
+}
+
+function computeTopVia(msg: SipMessage): Result<Via> {
+  const first = msg.entries('via')[0];
+  if (first === undefined) return fail('Missing Via Header');
+  const element = first.value.indexOf(',') < 0 ? first.value : splitList(first.value)[0]!;
+  if (element.length === 0) return fail('Bad Via Header: empty Via element');
+  const r = parseVia(element);
+  return r.ok ? r : fail(`Bad Via Header: ${r.reason}`);
 }
 
 /** Only the first Via element: all that transaction matching needs (RFC 3261 §17.2.3). */
 export function topVia(msg: SipMessage): Result<Via> {
-  return msg.memo('via:top', () => {
-    const first = msg.entries('via')[0];
-    if (first === undefined) return fail('Missing Via Header');
-    const element = first.value.indexOf(',') < 0 ? first.value : splitList(first.value)[0]!;
-    if (element.length === 0) return fail('Bad Via Header: empty Via element');
-    const r = parseVia(element);
-    return r.ok ? r : fail(`Bad Via Header: ${r.reason}`);
-  });
+  return msg.memo('via:top', computeTopVia);
 }
 
 function nameAddrHeader(msg: SipMessage, key: string, what: string): Result<NameAddr> {
-  return msg.memo(key, () => {
-    const v = single(msg, key, what);
-    if (!v.ok) return v;
-    const r = parseNameAddr(v.value, what);
-    return r.ok ? r : fail(`Bad ${what} Header: ${r.reason}`);
-  });
+  const v = single(msg, key, what);
+  if (!v.ok) return v;
+  const r = parseNameAddr(v.value, what);
+  return r.ok ? r : fail(`Bad ${what} Header: ${r.reason}`);
 }
 
+const computeFrom = (msg: SipMessage): Result<NameAddr> => nameAddrHeader(msg, 'from', 'From');
+const computeTo = (msg: SipMessage): Result<NameAddr> => nameAddrHeader(msg, 'to', 'To');
+
 export function from(msg: SipMessage): Result<NameAddr> {
-  return nameAddrHeader(msg, 'from', 'From');
+  return msg.memo('from', computeFrom);
 }
 
 export function to(msg: SipMessage): Result<NameAddr> {
-  return nameAddrHeader(msg, 'to', 'To');
+  return msg.memo('to', computeTo);
+}
+
+function computeCallId(msg: SipMessage): Result<string> {
+  const v = single(msg, 'call-id', 'Call-ID');
+  if (!v.ok) return v;
+  return isValidCallId(v.value) ? v : fail('Bad Call-ID Header');
 }
 
 export function callId(msg: SipMessage): Result<string> {
-  return msg.memo('call-id', () => {
-    const v = single(msg, 'call-id', 'Call-ID');
-    if (!v.ok) return v;
-    return isValidCallId(v.value) ? v : fail('Bad Call-ID Header');
-  });
+  return msg.memo('call-id', computeCallId);
+}
+
+function computeCSeq(msg: SipMessage): Result<CSeq> {
+  const v = single(msg, 'cseq', 'CSeq');
+  if (!v.ok) return v;
+  return parseCSeq(v.value);
 }
 
 export function cseq(msg: SipMessage): Result<CSeq> {
-  return msg.memo('cseq', () => {
-    const v = single(msg, 'cseq', 'CSeq');
-    if (!v.ok) return v;
-    return parseCSeq(v.value);
-  });
+  return msg.memo('cseq', computeCSeq);
+}
+
+function computeMaxForwards(msg: SipMessage): Result<number | null> {
+  const list = msg.entries('max-forwards');
+  if (list.length === 0) return ok(null);
+  if (list.length > 1) return fail('Multiple Max-Forwards Headers');
+  const v = list[0]!.value;
+  if (!allDigits(v)) return fail('Bad Max-Forwards Header');
+  const n = v.length > 10 ? Number.POSITIVE_INFINITY : Number(v);
+  return n > 255 ? fail('Max-Forwards Out of Range') : ok(n);
 }
 
 /** Max-Forwards (0-255, RFC 3261 §20.22); null when absent (RFC 2543 peers, RFC 4475 §3.4.1). */
 export function maxForwards(msg: SipMessage): Result<number | null> {
-  return msg.memo('max-forwards', () => {
-    const list = msg.entries('max-forwards');
-    if (list.length === 0) return ok(null);
-    if (list.length > 1) return fail('Multiple Max-Forwards Headers');
-    const v = list[0]!.value;
-    if (!allDigits(v)) return fail('Bad Max-Forwards Header');
-    const n = v.length > 10 ? Number.POSITIVE_INFINITY : Number(v);
-    return n > 255 ? fail('Max-Forwards Out of Range') : ok(n);
-  });
+  return msg.memo('max-forwards', computeMaxForwards);
+}
+
+function computeContact(msg: SipMessage): Result<ContactValue | null> {
+  const elements = msg.values('contact');
+  if (elements.length === 0) return ok(null);
+  const r = parseContact(elements);
+  return r.ok ? r : fail(`Bad Contact Header: ${r.reason}`);
 }
 
 /** Contact; null when absent. */
 export function contact(msg: SipMessage): Result<ContactValue | null> {
-  return msg.memo('contact', () => {
-    const elements = msg.values('contact');
-    if (elements.length === 0) return ok(null);
-    const r = parseContact(elements);
-    return r.ok ? r : fail(`Bad Contact Header: ${r.reason}`);
-  });
+  return msg.memo('contact', computeContact);
 }
 
 function addressList(msg: SipMessage, key: string, what: string): Result<NameAddr[]> {
-  return msg.memo(key, () => {
-    const r = parseNameAddrList(msg.values(key), what);
-    return r.ok ? r : fail(`Bad ${what} Header: ${r.reason}`);
-  });
+  const r = parseNameAddrList(msg.values(key), what);
+  return r.ok ? r : fail(`Bad ${what} Header: ${r.reason}`);
 }
 
+const computeRoutes = (msg: SipMessage): Result<NameAddr[]> => addressList(msg, 'route', 'Route');
+const computeRecordRoutes = (msg: SipMessage): Result<NameAddr[]> =>
+  addressList(msg, 'record-route', 'Record-Route');
+
 export function routes(msg: SipMessage): Result<NameAddr[]> {
-  return addressList(msg, 'route', 'Route');
+  return msg.memo('route', computeRoutes);
 }
 
 export function recordRoutes(msg: SipMessage): Result<NameAddr[]> {
-  return addressList(msg, 'record-route', 'Record-Route');
+  return msg.memo('record-route', computeRecordRoutes);
 }
 
 /** Option tags of Require / Proxy-Require / Supported / Unsupported (RFC 3261 §20.32). */
