@@ -93,11 +93,12 @@ export type Effect = At &
 
 export type EffectKind = Effect['kind'];
 
-/** One decision point of a rule, as the trace reports it. */
-export type TraceEvent =
-  | { kind: 'handler'; handler: string; at: RuleLocation }
-  | { kind: 'if'; at: RuleLocation; branch: number; branches: number; taken: boolean }
-  | { kind: 'else'; at: RuleLocation; taken: boolean };
+/** One decision a rule took, as the trace reports it (a CoveragePoint that was hit). */
+export interface TraceEvent {
+  kind: CoveragePoint['kind'];
+  at: RuleLocation;
+  label: string;
+}
 
 export interface RuleError {
   kind: 'throw' | 'timeout' | 'memory' | 'invalid-result' | 'no-isolate';
@@ -113,7 +114,7 @@ export interface HookResult {
   trace: TraceEvent[];
   /** Set when the rule was cut off; `effects` is then the configured fallback. */
   error?: RuleError;
-  /** Branch-point outcomes hit by this call, for coverage (see CoveragePoint). */
+  /** Ids of the CoveragePoints hit by this call, in order (the trace, as numbers). */
   hits: number[];
 }
 

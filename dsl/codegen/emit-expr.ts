@@ -168,6 +168,7 @@ export class ExprEmitter {
 
   private binary(op: string, left: IrExpr, right: IrExpr): string {
     const l = this.expr(left);
+    if (op === 'matches') return `$rt.rxTest(${this.regexRef(right)}, ${l})`;
     const r = this.expr(right);
     switch (op) {
       case '==':
@@ -189,8 +190,6 @@ export class ExprEmitter {
         return `(${l} && ${r})`;
       case 'or':
         return `(${l} || ${r})`;
-      case 'matches':
-        return `$rt.rxTest(${this.regexRef(right)}, ${l})`;
       case 'in': {
         const t = right.type;
         if (t === 'CIDR') return `$rt.inCidr(${l}, ${r})`;

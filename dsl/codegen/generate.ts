@@ -40,6 +40,8 @@ export interface CompiledRules {
   handlers: { id: string; hook: IrHook; at: RuleLocation }[];
   tables: TableInfo[];
   vars: Record<string, IrValue>;
+  /** Trunks with their peers and source ranges, so tools can classify a message by its source. */
+  trunks: { name: string; peers: string[]; sources: string[] }[];
 }
 
 /** What __sbc_run returns (as JSON). Effects carry `at` as a location index. */
@@ -153,6 +155,7 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
     })),
     tables: ir.tables.map(tableInfo),
     vars: Object.fromEntries(ir.vars.map((v) => [v.name, v.initial])),
+    trunks: ir.trunks.map((t) => ({ name: t.name, peers: t.peers.map((p) => p.host), sources: t.sources })),
   };
 }
 

@@ -5,10 +5,16 @@
 import { Command } from 'commander';
 import { register as registerCheck } from './commands/check.ts';
 import { register as registerFmt } from './commands/fmt.ts';
+import { register as registerPreview } from './commands/preview.ts';
 import { register as registerRun } from './commands/run.ts';
 import { VERSION } from './version.ts';
 
-const registrars: ReadonlyArray<(program: Command) => void> = [registerRun, registerCheck, registerFmt];
+const registrars: ReadonlyArray<(program: Command) => void> = [
+  registerRun,
+  registerCheck,
+  registerFmt,
+  registerPreview,
+];
 
 export function buildProgram(): Command {
   const program = new Command('sbc')

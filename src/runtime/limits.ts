@@ -1,0 +1,27 @@
+/**
+ * Limits of the rules runtime (docs/runtime.md "Limits"). Every hook call runs under them; a rule
+ * that exceeds one is cut off and the call gets the fallback.
+ */
+export interface RuntimeLimits {
+  /** Heap limit of each rule-set isolate, in MiB (isolated-vm's minimum is 8). */
+  memoryMb: number;
+  /** Wall-clock limit of one hook call, in milliseconds. */
+  hookTimeoutMs: number;
+  /** Largest result a hook may return (JSON characters) before it counts as nonsense. */
+  maxResultChars: number;
+  /** Most effects one hook call may produce. */
+  maxEffects: number;
+  /** Most provisioning lookups one hook call may make. */
+  maxLookups: number;
+  /** Longest header value or text an effect may carry. */
+  maxValueChars: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
+  memoryMb: 32,
+  hookTimeoutMs: 50,
+  maxResultChars: 1_000_000,
+  maxEffects: 1_000,
+  maxLookups: 100,
+  maxValueChars: 8_192,
+});

@@ -1,0 +1,228 @@
+import type { CompiledRules } from '../../dsl/codegen/index.ts';
+import type { Effect, RuleLocation, TraceEvent } from '../../dsl/effects.ts';
+import type { RuntimeLimits } from './limits.ts';
+
+/**
+ * Checks what a hook call returned before the core sees it. Generated code only produces valid
+ * results, but the runtime treats the isolate as untrusted: anything malformed — wrong kinds, header
+ * values with CR/LF (header injection), codes out of range, unknown routes or variables — is
+ * "nonsense" and the call gets the fallback instead.
+ */
+export type Checked =
+  | { ok: true; handler: number; effects: Effect[]; hits: number[] }
+  | { ok: false; message: string; handler: number; hits: number[]; thrown?: { message: string; at: number } };
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
+const SAFE_TEXT = /^[^\r\n\0]*$/;
+const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+const FIELD_ROOTS = new Set(['ruri', 'from', 'to', 'pai', 'ppi', 'response']);
+const MEDIA_KEYS = new Set([
+  'codecs',
+  'strip',
+  'srtp',
+  'ptimeMs',
+  'maxptimeMs',
+  'dtmf',
+  'transcode',
+  'ringback',
+  'comfortNoise',
+]);
+
+class Nonsense extends Error {}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+
+export class OutputChecker {
+  private readonly rules: CompiledRules;
+  private readonly limits: RuntimeLimits;
+  private readonly targets: Set<string>;
+
+  constructor(rules: CompiledRules, limits: RuntimeLimits, targets: Iterable<string>) {
+    this.rules = rules;
+    this.limits = limits;
+    this.targets = new Set(targets);
+  }
+
+  check(json: unknown): Checked {
+    let handler = -1;
+    let hits: number[] = [];
+    try {
+      if (typeof json !== 'string') throw new Nonsense('result is not a string');
+      if (json.length > this.limits.maxResultChars)
+        throw new Nonsense(`result larger than ${this.limits.maxResultChars} characters`);
+      const out: unknown = JSON.parse(json);
+      if (!isObj(out)) throw new Nonsense('result is not an object');
+      if (!isInt(out.h) || out.h < -1 || out.h >= this.rules.handlers.length)
+        throw new Nonsense('bad handler index');
+      handler = out.h;
+      hits = this.hits(out.t);
+      if (out.x !== undefined) {
+        const at = isInt(out.w) ? out.w : -1;
+        return {
+          ok: false,
+          message: String(out.x).slice(0, 300),
+          handler,
+          hits,
+          thrown: { message: String(out.x).slice(0, 300), at },
+        };
+      }
+      if (!Array.isArray(out.e)) throw new Nonsense('effects missing');
+      if (out.e.length > this.limits.maxEffects)
+        throw new Nonsense(`more than ${this.limits.maxEffects} effects`);
+      return { ok: true, handler, effects: out.e.map((e) => this.effect(e)), hits };
+    } catch (e) {
+      if (e instanceof Nonsense || e instanceof SyntaxError)
+        return { ok: false, message: `invalid result: ${e.message}`, handler, hits };
+      throw e;
+    }
+  }
+
+  location(index: number): RuleLocation | undefined {
+    return index >= 0 ? this.rules.locations[index] : undefined;
+  }
+
+  trace(hits: number[]): TraceEvent[] {
+    return hits.map((id) => {
+      const p = this.rules.points[id]!;
+      return { kind: p.kind, at: p.at, label: p.label };
+    });
+  }
+
+  private hits(t: unknown): number[] {
+    if (!Array.isArray(t) || t.length > 10_000) throw new Nonsense('bad trace');
+    for (const id of t)
+      if (!isInt(id) || id < 0 || id >= this.rules.points.length) throw new Nonsense('bad trace point');
+    return t as number[];
+  }
+
+  private text(v: unknown, what: string): string {
+    if (typeof v !== 'string') throw new Nonsense(`${what} is not text`);
+    if (v.length > this.limits.maxValueChars)
+      throw new Nonsense(`${what} longer than ${this.limits.maxValueChars}`);
+    if (!SAFE_TEXT.test(v)) throw new Nonsense(`${what} contains CR, LF or NUL`);
+    return v;
+  }
+
+  private name(v: unknown): string {
+    if (typeof v !== 'string' || !TOKEN.test(v)) throw new Nonsense('bad header name');
+    return v;
+  }
+
+  private effect(raw: unknown): Effect {
+    if (!isObj(raw)) throw new Nonsense('effect is not an object');
+    const at = isInt(raw.at) ? this.rules.locations[raw.at] : undefined;
+    if (at === undefined) throw new Nonsense('effect without a rule location');
+    const optText = (v: unknown, what: string) => (v === undefined ? {} : { [what]: this.text(v, what) });
+    switch (raw.kind) {
+      case 'header.set':
+        return {
+          kind: 'header.set',
+          name: this.name(raw.name),
+          value: this.text(raw.value, 'header value'),
+          ...(raw.param === undefined ? {} : { param: this.name(raw.param) }),
+          at,
+        };
+      case 'header.add':
+      case 'header.default':
+        return { kind: raw.kind, name: this.name(raw.name), value: this.text(raw.value, 'header value'), at };
+      case 'header.remove':
+        return {
+          kind: 'header.remove',
+          name: this.name(raw.name),
+          ...(raw.param === undefined ? {} : { param: this.name(raw.param) }),
+          at,
+        };
+      case 'header.replace':
+        if (!Array.isArray(raw.values) || raw.values.length > 100) throw new Nonsense('bad header values');
+        return {
+          kind: 'header.replace',
+          name: this.name(raw.name),
+          values: raw.values.map((v) => this.text(v, 'header value')),
+          at,
+        };
+      case 'field.set':
+        return { kind: 'field.set', field: this.field(raw.field), value: this.fieldValue(raw.value), at };
+      case 'field.remove':
+        return { kind: 'field.remove', field: this.field(raw.field), at };
+      case 'reject':
+      case 'reply': {
+        const lo = raw.kind === 'reject' ? 300 : 200;
+        if (!isInt(raw.code) || raw.code < lo || raw.code > 699) throw new Nonsense(`bad ${raw.kind} code`);
+        return {
+          kind: raw.kind,
+          code: raw.code,
+          ...(optText(raw.reason, 'reason') as { reason?: string }),
+          at,
+        };
+      }
+      case 'route': {
+        if (typeof raw.target !== 'string' || !this.targets.has(raw.target))
+          throw new Nonsense('unknown route target');
+        if (raw.targetKind !== 'trunk' && raw.targetKind !== 'group') throw new Nonsense('bad route kind');
+        const fo = raw.failover === undefined ? {} : { failover: this.plain(raw.failover) as never };
+        return { kind: 'route', target: raw.target, targetKind: raw.targetKind, ...fo, at };
+      }
+      case 'media': {
+        if (raw.leg !== 'inbound' && raw.leg !== 'outbound') throw new Nonsense('bad media leg');
+        if (!isObj(raw.policy) || Object.keys(raw.policy).some((k) => !MEDIA_KEYS.has(k)))
+          throw new Nonsense('bad media policy');
+        return { kind: 'media', leg: raw.leg, policy: this.plain(raw.policy) as never, at };
+      }
+      case 'var.set':
+        if (typeof raw.name !== 'string' || !Object.hasOwn(this.rules.vars, raw.name))
+          throw new Nonsense('unknown variable');
+        return { kind: 'var.set', name: raw.name, value: this.plain(raw.value) as never, at };
+      case 'log':
+        if (typeof raw.level !== 'string' || !LEVELS.has(raw.level)) throw new Nonsense('bad log level');
+        return {
+          kind: 'log',
+          level: raw.level as 'info',
+          message: this.text(raw.message, 'log message'),
+          at,
+        };
+      case 'count':
+        if (typeof raw.counter !== 'string' || raw.counter.length > 128) throw new Nonsense('bad counter');
+        return { kind: 'count', counter: raw.counter, at };
+      default:
+        throw new Nonsense(`unknown effect kind ${JSON.stringify(String(raw.kind).slice(0, 40))}`);
+    }
+  }
+
+  private field(v: unknown): string[] {
+    if (!Array.isArray(v) || v.length < 1 || v.length > 4 || !FIELD_ROOTS.has(v[0]))
+      throw new Nonsense('bad field');
+    return v.map((p) => this.text(p, 'field name'));
+  }
+
+  private fieldValue(v: unknown): string | number {
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string') return this.text(v, 'field value');
+    if (isObj(v)) return this.plain(v) as never;
+    throw new Nonsense('bad field value');
+  }
+
+  /** JSON data of bounded size with safe text, for values the core interprets by type. */
+  private plain(v: unknown, depth = 0): unknown {
+    if (depth > 6) throw new Nonsense('value nested too deep');
+    if (typeof v === 'string') return this.text(v, 'value');
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+    if (Array.isArray(v)) {
+      if (v.length > 100) throw new Nonsense('list too long');
+      return v.map((x) => this.plain(x, depth + 1));
+    }
+    if (isObj(v)) {
+      const keys = Object.keys(v);
+      if (keys.length > 100) throw new Nonsense('record too large');
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        if (k === '__proto__' || k === 'constructor' || k === 'prototype')
+          throw new Nonsense('forbidden key');
+        out[this.text(k, 'key')] = this.plain(v[k], depth + 1);
+      }
+      return out;
+    }
+    throw new Nonsense('value is not data');
+  }
+}
