@@ -7,6 +7,7 @@ import { register as registerCheck } from './commands/check.ts';
 import { register as registerFmt } from './commands/fmt.ts';
 import { register as registerPreview } from './commands/preview.ts';
 import { register as registerRun } from './commands/run.ts';
+import { register as registerTest } from './commands/test.ts';
 import { VERSION } from './version.ts';
 
 const registrars: ReadonlyArray<(program: Command) => void> = [
@@ -14,6 +15,7 @@ const registrars: ReadonlyArray<(program: Command) => void> = [
   registerCheck,
   registerFmt,
   registerPreview,
+  registerTest,
 ];
 
 export function buildProgram(): Command {

@@ -40,8 +40,8 @@ export function unifiedDiff(
   names = { a: 'input', b: 'output' },
   context = 3,
 ): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  const a = before.replace(/\n$/, '').split('\n');
+  const b = after.replace(/\n$/, '').split('\n');
   const ops = lcsOps(a, b);
   if (ops.every((o) => o.t === ' ')) return '';
   let out = `--- ${names.a}\n+++ ${names.b}\n`;
