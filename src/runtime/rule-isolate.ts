@@ -43,6 +43,10 @@ export class RuleIsolate {
         const row = data.get(table, key);
         return row === undefined ? undefined : JSON.stringify(projectRow(row, info.fields ?? {}));
       };
+      // Rules need none of these; removing them leaves hostile code fewer ways to block or grow.
+      this.context.evalSync(
+        'delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;',
+      );
       this.context.global.setSync('$lookup', new ivm.Callback(lookup));
       const script = this.isolate.compileScriptSync(source, { filename: 'rules.js' });
       script.runSync(this.context, { timeout: Math.max(limits.hookTimeoutMs, 1000) });
