@@ -1,5 +1,5 @@
 import type { SourceFile } from './ast.ts';
-import { type Diagnostic, sortDiagnostics } from './diagnostics.ts';
+import { capPerFile, type Diagnostic, sortDiagnostics } from './diagnostics.ts';
 import type { IrProgram } from './ir.ts';
 import { lint } from './stages/lint.ts';
 import { lower } from './stages/lower.ts';
@@ -76,7 +76,7 @@ export function runStages(entry: string, load: (path: string) => ParseResult | u
   }
   return {
     ...(ir ? { ir } : {}),
-    diagnostics: dedupe(sortDiagnostics(diagnostics)),
+    diagnostics: capPerFile(dedupe(sortDiagnostics(diagnostics))),
     files: files.map((f) => f.path),
   };
 }

@@ -1,4 +1,5 @@
 import { CODES, type DiagnosticCode } from './codes.ts';
+import { LIMITS } from './limits.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -66,4 +67,29 @@ export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** At most LIMITS.maxDiagnosticsPerFile per file, then one E012 where the unreported ones begin. */
+export function capPerFile(list: Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const count = new Map<string, number>();
+  const firstDropped = new Map<string, Diagnostic>();
+  for (const d of list) {
+    const n = (count.get(d.file) ?? 0) + 1;
+    count.set(d.file, n);
+    if (n <= LIMITS.maxDiagnosticsPerFile) out.push(d);
+    else if (!firstDropped.has(d.file)) firstDropped.set(d.file, d);
+  }
+  for (const [file, at] of firstDropped) {
+    const more = count.get(file)! - LIMITS.maxDiagnosticsPerFile;
+    out.push(
+      diag(
+        'E012',
+        at,
+        `${more} more problem${more === 1 ? '' : 's'} in this file not reported`,
+        'fix the ones above first',
+      ),
+    );
+  }
+  return sortDiagnostics(out);
 }

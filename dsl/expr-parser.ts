@@ -47,6 +47,35 @@ export class ExprParser extends EmbeddedActionsParser {
     this.literalDiags.push(diag(code, loc, message, hint));
   }
 
+  private readonly depth = new WeakMap<Expr, number>();
+  private depthReported = false;
+
+  /** Record the depth of a new node; past the limit it becomes an error node (E013, once per file). */
+  protected sized(node: Expr, ...children: Expr[]): Expr {
+    let d = 1;
+    for (const c of children) d = Math.max(d, (this.depth.get(c) ?? 1) + 1);
+    if (d <= LIMITS.maxExprDepth) {
+      this.depth.set(node, d);
+      return node;
+    }
+    if (!this.depthReported) {
+      this.depthReported = true;
+      this.report(
+        'E013',
+        node.loc,
+        `expression is more than ${LIMITS.maxExprDepth} levels deep`,
+        'split it with let',
+      );
+    }
+    const err: Expr = { kind: 'error', loc: node.loc };
+    this.depth.set(err, LIMITS.maxExprDepth);
+    return err;
+  }
+
+  resetLimits(): void {
+    this.depthReported = false;
+  }
+
   protected errorExpr(t: IToken | undefined): Expr {
     return {
       kind: 'error',
@@ -66,21 +95,16 @@ export class ExprParser extends EmbeddedActionsParser {
     opOf: (t: IToken) => BinaryOp,
   ): Expr {
     let left = next(false);
-    let operands = 1;
     const alts = ops.map((op) => ({ ALT: () => this.CONSUME(op) }));
     this.MANY(() => {
       const op = ops.length === 1 ? this.CONSUME2(ops[0]!) : this.OR(alts);
       const right = next(true);
       this.ACTION(() => {
-        operands++;
-        if (operands === LIMITS.maxOperands + 1)
-          this.report(
-            'E013',
-            right.loc,
-            `more than ${LIMITS.maxOperands} operands in one expression`,
-            'split it with let',
-          );
-        left = { kind: 'binary', op: opOf(op), left, right, loc: joinLoc(left.loc, right.loc) };
+        left = this.sized(
+          { kind: 'binary', op: opOf(op), left, right, loc: joinLoc(left.loc, right.loc) },
+          left,
+          right,
+        );
       });
     });
     return left;
@@ -115,7 +139,11 @@ export class ExprParser extends EmbeddedActionsParser {
             const not = this.CONSUME(K.not);
             const operand = this.SUBRULE(this.notExpr);
             return this.ACTION(
-              (): Expr => ({ kind: 'unary', op: 'not', operand, loc: joinLoc(this.loc(not), operand.loc) }),
+              (): Expr =>
+                this.sized(
+                  { kind: 'unary', op: 'not', operand, loc: joinLoc(this.loc(not), operand.loc) },
+                  operand,
+                ),
             );
           },
         },
@@ -138,7 +166,11 @@ export class ExprParser extends EmbeddedActionsParser {
       ]);
       const right = this.SUBRULE2(this.additive);
       this.ACTION(() => {
-        left = { kind: 'binary', op: op.image as BinaryOp, left, right, loc: joinLoc(left.loc, right.loc) };
+        left = this.sized(
+          { kind: 'binary', op: op.image as BinaryOp, left, right, loc: joinLoc(left.loc, right.loc) },
+          left,
+          right,
+        );
       });
     });
     return left;
@@ -173,12 +205,10 @@ export class ExprParser extends EmbeddedActionsParser {
             this.CONSUME(T.Dot);
             const name = this.CONSUME(T.Name);
             this.ACTION(() => {
-              object = {
-                kind: 'member',
+              object = this.sized(
+                { kind: 'member', object, name: this.ident(name), loc: joinLoc(object.loc, this.loc(name)) },
                 object,
-                name: this.ident(name),
-                loc: joinLoc(object.loc, this.loc(name)),
-              };
+              );
             });
           },
         },
@@ -188,7 +218,11 @@ export class ExprParser extends EmbeddedActionsParser {
             const index = this.SUBRULE(this.expression);
             const close = this.CONSUME(T.RBracket);
             this.ACTION(() => {
-              object = { kind: 'index', object, index, loc: joinLoc(object.loc, this.loc(close)) };
+              object = this.sized(
+                { kind: 'index', object, index, loc: joinLoc(object.loc, this.loc(close)) },
+                object,
+                index,
+              );
             });
           },
         },
@@ -210,7 +244,8 @@ export class ExprParser extends EmbeddedActionsParser {
             const expr = this.SUBRULE(this.expression);
             const close = this.CONSUME(T.RParen);
             return this.ACTION(
-              (): Expr => ({ kind: 'paren', expr, loc: joinLoc(this.loc(open), this.loc(close)) }),
+              (): Expr =>
+                this.sized({ kind: 'paren', expr, loc: joinLoc(this.loc(open), this.loc(close)) }, expr),
             );
           },
         },
@@ -224,12 +259,16 @@ export class ExprParser extends EmbeddedActionsParser {
             const name = this.SUBRULE2(this.expression);
             const close = this.CONSUME2(T.RBracket);
             return this.ACTION(
-              (): Expr => ({
-                kind: 'header',
-                all: kw.image === 'headers',
-                name,
-                loc: joinLoc(this.loc(kw), this.loc(close)),
-              }),
+              (): Expr =>
+                this.sized(
+                  {
+                    kind: 'header',
+                    all: kw.image === 'headers',
+                    name,
+                    loc: joinLoc(this.loc(kw), this.loc(close)),
+                  },
+                  name,
+                ),
             );
           },
         },
@@ -245,12 +284,13 @@ export class ExprParser extends EmbeddedActionsParser {
             });
             return this.ACTION((): Expr => {
               if (args === undefined) return { kind: 'name', name: id.image, loc: this.loc(id) };
-              return {
+              const call: Expr = {
                 kind: 'call',
                 callee: this.ident(id),
                 args: args.list,
                 loc: joinLoc(this.loc(id), this.loc(args.close)),
               };
+              return this.sized(call, ...args.list.map((a) => a.value));
             });
           },
         },
@@ -288,7 +328,10 @@ export class ExprParser extends EmbeddedActionsParser {
       this.OPTION(() => this.CONSUME(T.Comma));
     });
     const close = this.CONSUME(T.RBracket);
-    return this.ACTION((): Expr => ({ kind: 'list', items, loc: joinLoc(this.loc(open), this.loc(close)) }));
+    return this.ACTION(
+      (): Expr =>
+        this.sized({ kind: 'list', items, loc: joinLoc(this.loc(open), this.loc(close)) }, ...items),
+    );
   });
 
   recordExpr = this.RULE('recordExpr', (): Expr => {
@@ -305,7 +348,11 @@ export class ExprParser extends EmbeddedActionsParser {
     });
     const close = this.CONSUME(T.RBrace);
     return this.ACTION(
-      (): Expr => ({ kind: 'record', entries, loc: joinLoc(this.loc(open), this.loc(close)) }),
+      (): Expr =>
+        this.sized(
+          { kind: 'record', entries, loc: joinLoc(this.loc(open), this.loc(close)) },
+          ...entries.map((e) => e.value),
+        ),
     );
   });
 

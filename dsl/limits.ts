@@ -7,8 +7,8 @@ export const LIMITS = {
   maxFileChars: 1_048_576,
   /** Deepest nesting of ( [ { across a file. */
   maxNesting: 64,
-  /** Most operands in one chain of binary operators (a + b + c …). */
-  maxOperands: 256,
+  /** Deepest expression tree: operands chained (a + b + c …) or nested; keeps every stage's recursion bounded. */
+  maxExprDepth: 256,
   /** Most consecutive prefix operators (not not not …). */
   maxPrefixOps: 32,
   /** Most diagnostics reported per file; the rest are summarised in one E012. */

@@ -1,5 +1,5 @@
 import type { Block, Comment, Decl, Expr, Loc, Stmt, Target, TypeRef } from '../ast.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { capPerFile, type Diagnostic } from '../diagnostics.ts';
 import { parseFile } from '../stages/parse.ts';
 import { exprText } from './expr.ts';
 
@@ -18,7 +18,8 @@ const INLINE_MAX = 80;
 
 export function format(source: string, path = 'input.rules'): FormatResult {
   const parsed = parseFile(path, source);
-  if (parsed.diagnostics.length > 0) return { text: source, ok: false, diagnostics: parsed.diagnostics };
+  if (parsed.diagnostics.length > 0)
+    return { text: source, ok: false, diagnostics: capPerFile(parsed.diagnostics) };
   const text = new Printer(source, parsed.file.comments).file(parsed.file.decls);
   // Safety net: never hand back output that lost a comment or does not parse.
   const again = parseFile(path, text);

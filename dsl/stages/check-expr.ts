@@ -55,8 +55,8 @@ export class ExprChecker {
   }
 
   /** Check and require a type; reports E400/E401 and returns false on mismatch. */
-  expect(e: Expr, want: Type, what: string): boolean {
-    const got = this.check(e, want);
+  expect(e: Expr, want: Type, what: string, known?: Type): boolean {
+    const got = known ?? this.check(e, want);
     if (assignable(got, want)) return true;
     if (isOptional(got) && assignable(got.of, want)) {
       this.out.push(diag('E401', e.loc, `${what} may be absent (${show(got)})`, optionalHint(e)));
@@ -274,6 +274,25 @@ export class ExprChecker {
   }
 
   private index(e: ExprOf<'index'>): Type {
+    const o = e.object;
+    if (
+      o.kind === 'name' &&
+      this.symbols.bindings.get(o)?.kind === 'free' &&
+      !this.symbols.globals.has(o.name)
+    ) {
+      this.check(e.index);
+      const tables = [...this.symbols.tables.keys()];
+      this.out.push(
+        diag(
+          'E304',
+          o.loc,
+          `unknown table '${o.name}'`,
+          didYouMean(o.name, tables) ?? `declare it with: table ${o.name} = provisioning.numbers { … }`,
+        ),
+      );
+      this.info.types.set(o, ERROR);
+      return ERROR;
+    }
     const objT = this.check(e.object);
     if (objT.k === 'error') {
       this.check(e.index);
@@ -415,7 +434,7 @@ export class ExprChecker {
         const l = this.check(e.left);
         if (l.k === 'error') return BOOL;
         const want = unwrap(l).k === 'duration' ? DURATION : INT;
-        this.expect(e.left, want, `the left side of '${e.op}'`);
+        this.expect(e.left, want, `the left side of '${e.op}'`, l);
         this.expect(e.right, want, `the right side of '${e.op}'`);
         return BOOL;
       }
@@ -436,7 +455,7 @@ export class ExprChecker {
           return ERROR;
         }
         const want = e.op === '-' || unwrap(l).k === 'int' ? INT : STRING;
-        if (!this.expect(e.left, want, `the left side of '${e.op}'`)) {
+        if (!this.expect(e.left, want, `the left side of '${e.op}'`, l)) {
           this.check(e.right);
           return ERROR;
         }

@@ -44,6 +44,7 @@ export function parseFile(path: string, text: string): ParseResult {
   const parser = ruleParser();
   parser.file = path;
   parser.literalDiags = [];
+  parser.resetLimits();
   parser.decls = [];
   parser.input = lexed.tokens;
   parser.file_();
@@ -52,7 +53,7 @@ export function parseFile(path: string, text: string): ParseResult {
   diagnostics.push(...parser.literalDiags, ...syntaxErrors(path, lexed.tokens, parser.errors));
   const file: SourceFile = { path, decls, comments, hasSyntaxErrors: diagnostics.length > 0 };
   parser.input = [];
-  return { file, diagnostics: capDiagnostics(path, diagnostics) };
+  return { file, diagnostics };
 }
 
 function pointLoc(file: string, line: number, column: number, length = 1): Loc {
@@ -154,19 +155,4 @@ function tokenIndex(tokens: IToken[], offset: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function capDiagnostics(path: string, list: Diagnostic[]): Diagnostic[] {
-  if (list.length <= LIMITS.maxDiagnosticsPerFile) return list;
-  const kept = list.slice(0, LIMITS.maxDiagnosticsPerFile);
-  const last = kept[kept.length - 1]!;
-  kept.push(
-    diag(
-      'E012',
-      pointLoc(path, last.line, last.column),
-      `${list.length - kept.length} more problems in this file were not reported`,
-      'fix the ones above first',
-    ),
-  );
-  return kept;
 }

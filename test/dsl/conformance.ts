@@ -47,7 +47,7 @@ function parseCase(chunk: string, origin: string): Case {
   let current = 'main.rules';
   const bodies: Record<string, string[]> = { [current]: [] };
   for (const line of lines) {
-    const m = /^--- (expect|ir|file) (.*)$/.exec(line);
+    const m = /^--- (expect|ir|file|generate) (.*)$/.exec(line);
     if (!m) {
       bodies[current]!.push(line);
       continue;
@@ -63,6 +63,8 @@ function parseCase(chunk: string, origin: string): Case {
     } else if (kind === 'ir') {
       const eq = rest!.indexOf(' = ');
       c.ir.push({ path: rest!.slice(0, eq), value: JSON.parse(rest!.slice(eq + 3)) });
+    } else if (kind === 'generate') {
+      generate(rest!.trim(), bodies);
     } else {
       current = rest!.trim();
       bodies[current] = [];
@@ -71,6 +73,21 @@ function parseCase(chunk: string, origin: string): Case {
   for (const [file, body] of Object.entries(bodies)) c.files[file] = body.join('\n').replace(/\n+$/, '\n');
   c.source = c.files['main.rules']!;
   return c;
+}
+
+/**
+ * Inputs too big to write out: `--- generate comment N` appends a comment line of N characters to
+ * the entry; `--- generate imports N` makes a chain of N files, each importing the next.
+ */
+function generate(spec: string, bodies: Record<string, string[]>): void {
+  const [what, count] = spec.split(' ');
+  const n = Number(count);
+  if (what === 'comment') bodies['main.rules']!.push(`#${'x'.repeat(n)}`);
+  else if (what === 'imports') {
+    bodies['main.rules']!.push('import "f0.rules"');
+    for (let i = 0; i < n; i++)
+      bodies[`f${i}.rules`] = i + 1 < n ? [`import "f${i + 1}.rules"`] : ['counter last'];
+  } else throw new Error(`unknown generator '${spec}'`);
 }
 
 /** Follow a dotted path (numbers index arrays) into a value. */
