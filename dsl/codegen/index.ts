@@ -7,5 +7,6 @@ export {
   type RunOutput,
   type TableInfo,
 } from './generate.ts';
+export { type InProcessProgram, instantiate } from './in-process.ts';
 export { type Prelude, prelude } from './prelude.ts';
 export { compileRegex, MAX_PROGRAM, RegexCompileError, type RegexProgram } from './regex.ts';

@@ -102,7 +102,8 @@ export function prelude(plans: Record<string, NumberingPlan>) {
       if (pos >= n) break;
       pos += w;
       if (matched === null) add(nlist, 0, initial, pos);
-      if (nlist.length === 0) break;
+      // With no live thread a match can still start further on, unless one was already found.
+      if (nlist.length === 0 && matched !== null) break;
       clist = nlist;
     }
     return matched;
