@@ -47,6 +47,20 @@ export class ExprParser extends EmbeddedActionsParser {
     this.literalDiags.push(diag(code, loc, message, hint));
   }
 
+  /**
+   * After a syntax error, recovered sub-rules may hand back nothing, so building a node can fail.
+   * The error is already reported; the node is dropped (sanitize.ts cleans the tree). On input
+   * without syntax errors a failure here is a compiler bug and is rethrown.
+   */
+  protected override ACTION<T>(impl: () => T): T {
+    try {
+      return super.ACTION(impl);
+    } catch (e) {
+      if (this.errors.length > 0 && e instanceof TypeError) return undefined as T;
+      throw e;
+    }
+  }
+
   private readonly depth = new WeakMap<Expr, number>();
   private depthReported = false;
 

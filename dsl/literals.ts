@@ -5,6 +5,18 @@ import { LIMITS } from './limits.ts';
 /** Decoding and validation of literal tokens (docs/language.md §2.4). Returns an error text or the value. */
 
 export function tokenLoc(file: string, t: IToken): Loc {
+  // Tokens invented by error recovery have no position; NaN marks the loc invalid (sanitize.ts).
+  if (!(t.startOffset >= 0) || !((t.startLine ?? 1) >= 1)) {
+    return {
+      file,
+      start: Number.NaN,
+      end: Number.NaN,
+      line: Number.NaN,
+      column: Number.NaN,
+      endLine: Number.NaN,
+      endColumn: Number.NaN,
+    };
+  }
   return {
     file,
     start: t.startOffset,

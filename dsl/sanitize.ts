@@ -6,7 +6,8 @@ import type { Block, Decl, Expr, Loc, Stmt, Target } from './ast.ts';
  * cleaned here: broken expressions become `error` nodes, broken statements and declarations are
  * dropped. The syntax error itself has already been reported.
  */
-export function sanitizeDecls(decls: Decl[]): Decl[] {
+export function sanitizeDecls(decls: Decl[], file: string): Decl[] {
+  ERROR_LOC.file = file;
   return decls.filter((d) => d !== undefined && d !== null && validDecl(d));
 }
 

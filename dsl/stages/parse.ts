@@ -48,7 +48,7 @@ export function parseFile(path: string, text: string): ParseResult {
   parser.decls = [];
   parser.input = lexed.tokens;
   parser.file_();
-  const decls = parser.errors.length > 0 ? sanitizeDecls(parser.decls) : parser.decls;
+  const decls = parser.errors.length > 0 ? sanitizeDecls(parser.decls, path) : parser.decls;
   parser.decls = [];
   diagnostics.push(...parser.literalDiags, ...syntaxErrors(path, lexed.tokens, parser.errors));
   const file: SourceFile = { path, decls, comments, hasSyntaxErrors: diagnostics.length > 0 };

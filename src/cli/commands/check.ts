@@ -65,7 +65,7 @@ function plural(n: number, word: string): string {
 export function renderDiagnostic(d: Diagnostic, cache: Map<string, string[]>): string {
   let lines = cache.get(d.file);
   if (!lines) {
-    lines = (fsReader.read(d.file) ?? '').split(/\r?\n/);
+    lines = (fsReader.read(d.file) ?? '').split(/\r\n|\r|\n/);
     cache.set(d.file, lines);
   }
   const head = `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`;
