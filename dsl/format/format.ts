@@ -68,16 +68,21 @@ class Printer {
           topLevel && !(prev?.oneLineKind && prev.oneLineKind === item.oneLineKind && leading.length === 0);
         if (blank || forced) lines.push('');
       }
-      for (const c of leading) lines.push(indent + c.text);
+      leading.forEach((c, i) => {
+        if (i > 0 && this.blankBefore(c.loc.start)) lines.push('');
+        lines.push(indent + c.text);
+      });
+      if (leading.length > 0 && this.blankBefore(item.loc.start)) lines.push('');
       let text = indent + item.render(indent);
       const trailing = this.takeTrailing(item.loc);
       if (trailing) text += `  ${trailing.text}`;
       lines.push(text);
       prev = item;
     }
-    const rest = this.takeBefore(closeOffset);
-    if (rest.length > 0 && lines.length > 0 && this.blankBefore(rest[0]!.loc.start)) lines.push('');
-    for (const c of rest) lines.push(indent + c.text);
+    for (const c of this.takeBefore(closeOffset)) {
+      if (lines.length > 0 && this.blankBefore(c.loc.start)) lines.push('');
+      lines.push(indent + c.text);
+    }
     return lines;
   }
 
