@@ -1,57 +1,77 @@
 // Calls through the embedded edge and a drachtio-srf B2BUA with sipp as both
-// real peers: UAC (sipp) -> edge -> B2BUA -> edge -> UAS (sipp).
+// real peers: UAC (sipp) -> edge -> B2BUA -> edge -> UAS (sipp), over UDP,
+// TCP and TLS.
 
 import { afterEach, expect, it } from 'vitest';
 import { type EdgeHarness, startEdgeWithB2bua } from './support/edge-harness.ts';
 import { freePort } from './support/ports.ts';
-import { settle, startSipp, stopAll } from './support/sipp.ts';
+import { runCalls } from './support/sipp-call.ts';
+import { stopAll } from './support/sipp.ts';
+import { selfSignedCert } from './support/tls.ts';
+import { type Relay, tcpToTls, tlsToTcp } from './support/tls-relay.ts';
 
 let h: EdgeHarness | undefined;
+const relays: Relay[] = [];
 afterEach(async () => {
   await stopAll();
+  for (const r of relays.splice(0)) await r.close();
   await h?.close();
   h = undefined;
 });
 
+const summary = (r: { code: number | null; successful: number; failed: number }) => ({
+  code: r.code,
+  ok: r.successful,
+  failed: r.failed,
+});
+
 it('connects UDP calls end to end and tears them down on the caller’s BYE', async () => {
   const uasPort = await freePort();
-  h = await startEdgeWithB2bua(
-    { listen: [{ protocol: 'udp', host: '127.0.0.1' }] },
-    (req) => `sip:${req.calledNumber}@127.0.0.1:${uasPort}`,
-  );
-  const uas = startSipp([
-    '-sn',
-    'uas',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(uasPort),
-    '-m',
-    '5',
-    '-timeout',
-    '20s',
-  ]);
-  await settle();
-  const uac = startSipp([
-    `127.0.0.1:${h.sipPort('udp')}`,
-    '-sn',
-    'uac',
-    '-s',
-    'service',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freePort()),
-    '-m',
-    '5',
-    '-r',
-    '5',
-    '-timeout',
-    '20s',
-  ]);
-  const a = await uac.done;
-  const b = await uas.done;
-  expect({ code: a.code, ok: a.successful, failed: a.failed }).toEqual({ code: 0, ok: 5, failed: 0 });
-  expect({ code: b.code, ok: b.successful, failed: b.failed }).toEqual({ code: 0, ok: 5, failed: 0 });
+  h = await startEdgeWithB2bua({ listen: [{ protocol: 'udp', host: '127.0.0.1' }] }, (req) => `sip:${req.calledNumber}@127.0.0.1:${uasPort}`);
+  const r = await runCalls(h, uasPort, { transport: 'udp', uas: 'uas', uac: 'uac', calls: 5 });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 5, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 5, failed: 0 });
   expect(h.b2bua.connected).toBe(5);
+  // Every transaction and dialog of the finished calls is released or on its way out.
+  expect(h.edge.stack.stats().dialogs).toBe(0);
+});
+
+it('connects TCP calls, reusing one connection per peer', async () => {
+  const uasPort = await freePort();
+  h = await startEdgeWithB2bua(
+    { listen: [{ protocol: 'tcp', host: '127.0.0.1' }] },
+    (req) => `sip:${req.calledNumber}@127.0.0.1:${uasPort};transport=tcp`,
+  );
+  const r = await runCalls(h, uasPort, { transport: 'tcp', uas: 'uas', uac: 'uac', calls: 5 });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 5, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 5, failed: 0 });
+  expect(h.b2bua.connected).toBe(5);
+});
+
+it('connects TLS calls with the certificate from the config, verifying the far end', async () => {
+  const cert = selfSignedCert();
+  const uasPort = await freePort();
+  // sipp talks TCP; relays put TLS between it and the edge on both legs (see tls-relay.ts).
+  const toUas = await tlsToTcp(uasPort, cert);
+  relays.push(toUas);
+  h = await startEdgeWithB2bua(
+    {
+      listen: [{ protocol: 'tls', host: '127.0.0.1' }],
+      tls: { certFile: cert.certFile, keyFile: cert.keyFile, ca: cert.cert },
+    },
+    (req) => `sip:${req.calledNumber}@127.0.0.1:${toUas.port};transport=tls`,
+  );
+  const fromUac = await tcpToTls(h.sipPort('tls'), cert);
+  relays.push(fromUac);
+  const r = await runCalls(h, uasPort, { transport: 'tcp', uas: 'uas', uac: 'uac', calls: 3, uacTarget: fromUac.port });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
+  expect(h.b2bua.connected).toBe(3);
+  expect(h.logs.records.some((l) => l.msg === 'rejected SIP message')).toBe(false);
+});
+
+it('refuses a TLS listen address without a certificate', async () => {
+  await expect(
+    startEdgeWithB2bua({ listen: [{ protocol: 'tls', host: '127.0.0.1' }] }, () => 'sip:x@127.0.0.1'),
+  ).rejects.toThrow(/tls/i);
 });

@@ -21,7 +21,13 @@ type SrfApp = {
   disconnect(): void;
 };
 type SrfReq = { calledNumber: string; body: string; on(e: string, f: () => void): void };
-type Leg = { on(e: string, f: () => void): void; destroy(): Promise<unknown> };
+type SrfRes = { send(status: number, opts?: object): void };
+type Leg = {
+  on(e: string, f: (...args: never[]) => void): void;
+  destroy(): Promise<unknown>;
+  modify(sdp: string): Promise<unknown>;
+  remote: { sdp: string };
+};
 
 /** Connects to the edge; resolves once srf has authenticated and sent its routes. */
 export async function startB2bua(
@@ -42,6 +48,13 @@ export async function startB2bua(
       .then(({ uas, uac }) => {
         b.connected++;
         uas.on('destroy', () => void uac.destroy().catch(() => {}));
+        // A re-INVITE from the caller is carried to the far end and its answer back.
+        uas.on('modify', (req: SrfReq, res: SrfRes) => {
+          uac
+            .modify(req.body)
+            .then(() => res.send(200, { body: uac.remote.sdp }))
+            .catch(() => res.send(500));
+        });
         uac.on('destroy', () => void uas.destroy().catch(() => {}));
       })
       .catch((err: { status?: number }) => {

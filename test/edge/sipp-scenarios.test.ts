@@ -1,0 +1,82 @@
+// Call flows beyond the plain call, with sipp as both peers around the edge
+// and the drachtio-srf B2BUA: CANCEL, 486 and 503 from the far end,
+// re-INVITE, and retransmissions when sipp drops packets.
+
+import { afterEach, expect, it } from 'vitest';
+import { type EdgeHarness, startEdgeWithB2bua } from './support/edge-harness.ts';
+import { freePort } from './support/ports.ts';
+import { runCalls } from './support/sipp-call.ts';
+import { stopAll } from './support/sipp.ts';
+
+let h: EdgeHarness | undefined;
+afterEach(async () => {
+  await stopAll();
+  await h?.close();
+  h = undefined;
+});
+
+const summary = (r: { code: number | null; successful: number; failed: number }) => ({
+  code: r.code,
+  ok: r.successful,
+  failed: r.failed,
+});
+
+async function udpEdge(uasPort: number, t1Ms?: number): Promise<EdgeHarness> {
+  return startEdgeWithB2bua(
+    { listen: [{ protocol: 'udp', host: '127.0.0.1' }], t1Ms },
+    (req) => `sip:${req.calledNumber}@127.0.0.1:${uasPort}`,
+  );
+}
+
+it('carries a CANCEL from the caller to the ringing far end (200 and 487 on both legs)', async () => {
+  const uasPort = await freePort();
+  h = await udpEdge(uasPort);
+  const r = await runCalls(h, uasPort, { transport: 'udp', uas: 'uas-ring-cancel', uac: 'uac-cancel', calls: 3 });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
+  expect(h.b2bua.connected).toBe(0);
+  expect(h.b2bua.failures).toEqual([487, 487, 487]);
+});
+
+for (const status of [486, 503]) {
+  it(`passes a ${status} from the far end back to the caller and ACKs it on the far leg`, async () => {
+    const uasPort = await freePort();
+    h = await udpEdge(uasPort);
+    const r = await runCalls(h, uasPort, {
+      transport: 'udp',
+      uas: `uas-${status}`,
+      uac: 'uac-rejected',
+      calls: 3,
+    });
+    // The UAS scenario ends with the ACK: it only succeeds when the edge ACKed the non-2xx.
+    expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
+    expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
+    expect(h.b2bua.failures).toEqual([status, status, status]);
+  });
+}
+
+it('carries a re-INVITE through both dialogs and ends the call with BYE', async () => {
+  const uasPort = await freePort();
+  h = await udpEdge(uasPort);
+  const r = await runCalls(h, uasPort, { transport: 'udp', uas: 'uas-reinvite', uac: 'uac-reinvite', calls: 3 });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
+  expect(h.b2bua.connected).toBe(3);
+});
+
+it('completes every call when both sipp peers drop 10% of the packets (retransmissions, T1 = 100 ms)', async () => {
+  const uasPort = await freePort();
+  h = await udpEdge(uasPort, 100);
+  const r = await runCalls(h, uasPort, {
+    transport: 'udp',
+    uas: 'uas',
+    uac: 'uac',
+    calls: 20,
+    rate: 20,
+    uasArgs: ['-lost', '10'],
+    uacArgs: ['-lost', '10'],
+    timeoutSeconds: 60,
+  });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 20, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 20, failed: 0 });
+}, 90_000);

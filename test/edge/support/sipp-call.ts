@@ -1,0 +1,61 @@
+// One sipp UAS and one sipp UAC around an edge harness, with the transport
+// and scenarios of a test; resolves with both results.
+
+import { join } from 'node:path';
+import type { EdgeHarness } from './edge-harness.ts';
+import { freePort } from './ports.ts';
+import { SCENARIOS, type SippResult, settle, startSipp } from './sipp.ts';
+import type { TestCert } from './tls.ts';
+
+export type SippTransport = 'udp' | 'tcp' | 'tls';
+
+export function transportArgs(t: SippTransport, cert?: TestCert): string[] {
+  if (t === 'udp') return ['-t', 'u1'];
+  if (t === 'tcp') return ['-t', 't1'];
+  if (cert === undefined) throw new Error('TLS needs a certificate');
+  return ['-t', 'l1', '-tls_cert', cert.certFile, '-tls_key', cert.keyFile];
+}
+
+/** `-sn name` for sipp's built-in scenarios, `-sf file` for ours in test/edge/sipp/. */
+export function scenario(name: string): string[] {
+  return name === 'uac' || name === 'uas' ? ['-sn', name] : ['-sf', join(SCENARIOS, `${name}.xml`)];
+}
+
+export interface CallRun {
+  transport: SippTransport;
+  uas: string;
+  uac: string;
+  calls: number;
+  rate?: number;
+  cert?: TestCert;
+  uasArgs?: string[];
+  uacArgs?: string[];
+  timeoutSeconds?: number;
+  /** Port the UAC sends to instead of the edge's listener of `transport` (a relay). */
+  uacTarget?: number;
+}
+
+export async function runCalls(h: EdgeHarness, uasPort: number, o: CallRun): Promise<{ uac: SippResult; uas: SippResult }> {
+  const t = transportArgs(o.transport, o.cert);
+  const limit = ['-m', String(o.calls), '-timeout', `${o.timeoutSeconds ?? 30}s`];
+  const uas = startSipp([...scenario(o.uas), '-i', '127.0.0.1', '-p', String(uasPort), ...t, ...limit, ...(o.uasArgs ?? [])]);
+  await settle();
+  const uac = startSipp([
+    `127.0.0.1:${o.uacTarget ?? h.sipPort(o.transport)}`,
+    ...scenario(o.uac),
+    '-s',
+    'service',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(await freePort()),
+    ...t,
+    ...limit,
+    '-r',
+    String(o.rate ?? 10),
+    ...(o.uacArgs ?? []),
+  ]);
+  const a = await uac.done;
+  const b = await uas.done;
+  return { uac: a, uas: b };
+}
