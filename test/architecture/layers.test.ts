@@ -61,7 +61,7 @@ describe('dsl/ is browser-safe', () => {
     );
     expect(dslViolations(scratch)).toEqual([
       "dsl/bad.ts:1 imports 'node:fs'",
-      "dsl/bad.ts:2 imports '../src/x.ts'",
+      "dsl/bad.ts:4 imports '../src/x.ts'",
       "dsl/bad.ts:5 imports 'drachtio-srf'",
       "dsl/bad.ts:6 imports 'os'",
     ]);

@@ -1,13 +1,13 @@
 /**
- * Reads the import graph of the project's TypeScript sources with a real
- * TypeScript parser (oxc), so imports split over lines, `export … from`,
- * dynamic `import()` and `require()` are all seen, and strings that merely
- * look like imports are not.
+ * Reads the import graph of the project's sources with TypeScript's own
+ * pre-processor (`ts.preProcessFile`), so imports split over lines,
+ * `export … from`, `import type`, dynamic `import()` and `require()` are all
+ * seen, and strings that merely look like imports are not.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseSync } from 'oxc-parser';
+import ts from 'typescript';
 
 export interface ImportEdge {
   /** Importing file, relative to the root given to collectImports. */
@@ -40,37 +40,11 @@ export function listSources(dir: string): string[] {
 
 export function importsOf(file: string, root: string): ImportEdge[] {
   const text = readFileSync(file, 'utf8');
-  const parsed = parseSync(file, text);
-  if (parsed.errors.length > 0) {
-    throw new Error(`${relative(root, file)}: cannot parse: ${parsed.errors[0]?.message}`);
-  }
-  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
-  const specifiers: Array<{ value: string; start: number }> = [];
-  // Keyed by the specifier's own position: `export { x }` of an imported
-  // binding points back at its import, which must be counted once.
-  const seen = new Set<number>();
-  const add = (request: { value: string; start: number }, statementStart: number) => {
-    if (seen.has(request.start)) return;
-    seen.add(request.start);
-    specifiers.push({ value: request.value, start: statementStart });
-  };
-  for (const item of parsed.module.staticImports) add(item.moduleRequest, item.start);
-  for (const item of parsed.module.staticExports) {
-    for (const entry of item.entries) if (entry.moduleRequest) add(entry.moduleRequest, item.start);
-  }
-  for (const item of parsed.module.dynamicImports) {
-    const raw = text.slice(item.moduleRequest.start, item.moduleRequest.end);
-    // A computed import() cannot be checked, so it is reported as such.
-    const literal = /^(['"`])([^'"`]*)\1$/.exec(raw);
-    specifiers.push({ value: literal ? (literal[2] ?? '') : `<computed: ${raw}>`, start: item.start });
-  }
-  for (const match of text.matchAll(/\brequire\s*\(\s*(['"])([^'"]+)\1/g)) {
-    specifiers.push({ value: match[2] ?? '', start: match.index });
-  }
+  const { importedFiles } = ts.preProcessFile(text, true, true);
   const from = relative(root, file);
-  return specifiers.map(({ value, start }) => {
-    const edge: ImportEdge = { from, specifier: value, line: lineAt(start) };
-    if (value.startsWith('.')) edge.resolved = relative(root, resolve(file, '..', value));
+  return importedFiles.map(({ fileName, pos }) => {
+    const edge: ImportEdge = { from, specifier: fileName, line: text.slice(0, pos).split('\n').length };
+    if (fileName.startsWith('.')) edge.resolved = relative(root, resolve(file, '..', fileName));
     return edge;
   });
 }

@@ -21,7 +21,9 @@ export async function waitForHttp(url: string, timeoutMs = 10_000): Promise<Resp
     try {
       return await fetch(url);
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${error}`);
+      if (Date.now() > deadline) {
+        throw new Error(`${url} did not answer within ${timeoutMs} ms`, { cause: error });
+      }
       await new Promise((resolveDelay) => setTimeout(resolveDelay, 50));
     }
   }
