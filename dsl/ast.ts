@@ -35,19 +35,7 @@ export type Expr =
   | { kind: 'error'; loc: Loc };
 
 export type BinaryOp =
-  | 'or'
-  | 'and'
-  | '=='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'in'
-  | 'matches'
-  | '+'
-  | '-'
-  | '??';
+  'or' | 'and' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'matches' | '+' | '-' | '??';
 
 export interface RecordEntry {
   key: Ident;
@@ -64,8 +52,7 @@ export type ExprOf<K extends Expr['kind']> = Extract<Expr, { kind: K }>;
 
 // ---- statements (§7) ----
 export type Target =
-  | { kind: 'header'; name: Expr; param?: Expr; loc: Loc }
-  | { kind: 'path'; expr: Expr; loc: Loc };
+  { kind: 'header'; name: Expr; param?: Expr; loc: Loc } | { kind: 'path'; expr: Expr; loc: Loc };
 
 export type Stmt =
   | { kind: 'let'; name: Ident; value: Expr; orElse?: Block; loc: Loc }

@@ -38,6 +38,8 @@ const MAYBE_CASCADE = new Set(['E300', 'E303', 'E304', 'E308', 'W502']);
  */
 export class Workspace {
   private readonly cache = new Map<string, { text: string; result: ParseResult }>();
+  /** How many times a file was actually parsed (for tests and the editor's status line). */
+  parses = 0;
   private readonly reader: FileReader;
 
   constructor(reader: FileReader) {
@@ -50,6 +52,7 @@ export class Workspace {
     const hit = this.cache.get(path);
     if (hit && hit.text === text) return hit.result;
     const result = parseFile(path, text);
+    this.parses++;
     this.cache.set(path, { text, result });
     return result;
   };
@@ -92,9 +95,7 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
 }
 
 export type CompileInput =
-  | Map<string, string>
-  | Record<string, string>
-  | { entry: string; reader: FileReader };
+  Map<string, string> | Record<string, string> | { entry: string; reader: FileReader };
 
 /**
  * Compile a rule set. With a map of files, the entry is `options.entry` or the first file.

@@ -26,12 +26,14 @@ export interface Span {
 }
 
 export function diag(code: DiagnosticCode, span: Span, message: string, hint?: string): Diagnostic {
+  // Safety net: a position lost to error recovery still points inside the file.
+  const known = Number.isFinite(span.line) && Number.isFinite(span.column) && span.line >= 1;
   const d: Diagnostic = {
     file: span.file,
-    line: span.line,
-    column: span.column,
-    endLine: span.endLine,
-    endColumn: span.endColumn,
+    line: known ? span.line : 1,
+    column: known ? span.column : 1,
+    endLine: known && Number.isFinite(span.endLine) ? span.endLine : 1,
+    endColumn: known && Number.isFinite(span.endColumn) ? span.endColumn : 2,
     severity: CODES[code].severity,
     code,
     message,

@@ -124,45 +124,38 @@ export class ExprParser extends EmbeddedActionsParser {
     return left;
   }
 
-  orExpr = this.RULE(
-    'orExpr',
-    (): Expr =>
-      this.binaryChain(
-        (b) => (b ? this.SUBRULE2(this.andExpr) : this.SUBRULE(this.andExpr)),
-        [K.or],
-        () => 'or',
-      ),
+  orExpr = this.RULE('orExpr', (): Expr =>
+    this.binaryChain(
+      (b) => (b ? this.SUBRULE2(this.andExpr) : this.SUBRULE(this.andExpr)),
+      [K.or],
+      () => 'or',
+    ),
   );
 
-  andExpr = this.RULE(
-    'andExpr',
-    (): Expr =>
-      this.binaryChain(
-        (b) => (b ? this.SUBRULE2(this.notExpr) : this.SUBRULE(this.notExpr)),
-        [K.and],
-        () => 'and',
-      ),
+  andExpr = this.RULE('andExpr', (): Expr =>
+    this.binaryChain(
+      (b) => (b ? this.SUBRULE2(this.notExpr) : this.SUBRULE(this.notExpr)),
+      [K.and],
+      () => 'and',
+    ),
   );
 
-  notExpr = this.RULE(
-    'notExpr',
-    (): Expr =>
-      this.OR([
-        {
-          ALT: () => {
-            const not = this.CONSUME(K.not);
-            const operand = this.SUBRULE(this.notExpr);
-            return this.ACTION(
-              (): Expr =>
-                this.sized(
-                  { kind: 'unary', op: 'not', operand, loc: joinLoc(this.loc(not), operand.loc) },
-                  operand,
-                ),
-            );
-          },
+  notExpr = this.RULE('notExpr', (): Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const not = this.CONSUME(K.not);
+          const operand = this.SUBRULE(this.notExpr);
+          return this.ACTION((): Expr =>
+            this.sized(
+              { kind: 'unary', op: 'not', operand, loc: joinLoc(this.loc(not), operand.loc) },
+              operand,
+            ),
+          );
         },
-        { ALT: () => this.SUBRULE(this.comparison) },
-      ]),
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]),
   );
 
   comparison = this.RULE('comparison', (): Expr => {
@@ -190,24 +183,20 @@ export class ExprParser extends EmbeddedActionsParser {
     return left;
   });
 
-  additive = this.RULE(
-    'additive',
-    (): Expr =>
-      this.binaryChain(
-        (b) => (b ? this.SUBRULE2(this.coalesce) : this.SUBRULE(this.coalesce)),
-        [T.Plus, T.Minus],
-        (t) => t.image as BinaryOp,
-      ),
+  additive = this.RULE('additive', (): Expr =>
+    this.binaryChain(
+      (b) => (b ? this.SUBRULE2(this.coalesce) : this.SUBRULE(this.coalesce)),
+      [T.Plus, T.Minus],
+      (t) => t.image as BinaryOp,
+    ),
   );
 
-  coalesce = this.RULE(
-    'coalesce',
-    (): Expr =>
-      this.binaryChain(
-        (b) => (b ? this.SUBRULE2(this.postfix) : this.SUBRULE(this.postfix)),
-        [T.Coalesce],
-        () => '??',
-      ),
+  coalesce = this.RULE('coalesce', (): Expr =>
+    this.binaryChain(
+      (b) => (b ? this.SUBRULE2(this.postfix) : this.SUBRULE(this.postfix)),
+      [T.Coalesce],
+      () => '??',
+    ),
   );
 
   postfix = this.RULE('postfix', (): Expr => {
@@ -257,9 +246,8 @@ export class ExprParser extends EmbeddedActionsParser {
             const open = this.CONSUME(T.LParen);
             const expr = this.SUBRULE(this.expression);
             const close = this.CONSUME(T.RParen);
-            return this.ACTION(
-              (): Expr =>
-                this.sized({ kind: 'paren', expr, loc: joinLoc(this.loc(open), this.loc(close)) }, expr),
+            return this.ACTION((): Expr =>
+              this.sized({ kind: 'paren', expr, loc: joinLoc(this.loc(open), this.loc(close)) }, expr),
             );
           },
         },
@@ -272,17 +260,16 @@ export class ExprParser extends EmbeddedActionsParser {
             this.CONSUME2(T.LBracket);
             const name = this.SUBRULE2(this.expression);
             const close = this.CONSUME2(T.RBracket);
-            return this.ACTION(
-              (): Expr =>
-                this.sized(
-                  {
-                    kind: 'header',
-                    all: kw.image === 'headers',
-                    name,
-                    loc: joinLoc(this.loc(kw), this.loc(close)),
-                  },
+            return this.ACTION((): Expr =>
+              this.sized(
+                {
+                  kind: 'header',
+                  all: kw.image === 'headers',
                   name,
-                ),
+                  loc: joinLoc(this.loc(kw), this.loc(close)),
+                },
+                name,
+              ),
             );
           },
         },
@@ -342,9 +329,8 @@ export class ExprParser extends EmbeddedActionsParser {
       this.OPTION(() => this.CONSUME(T.Comma));
     });
     const close = this.CONSUME(T.RBracket);
-    return this.ACTION(
-      (): Expr =>
-        this.sized({ kind: 'list', items, loc: joinLoc(this.loc(open), this.loc(close)) }, ...items),
+    return this.ACTION((): Expr =>
+      this.sized({ kind: 'list', items, loc: joinLoc(this.loc(open), this.loc(close)) }, ...items),
     );
   });
 
@@ -361,12 +347,11 @@ export class ExprParser extends EmbeddedActionsParser {
       );
     });
     const close = this.CONSUME(T.RBrace);
-    return this.ACTION(
-      (): Expr =>
-        this.sized(
-          { kind: 'record', entries, loc: joinLoc(this.loc(open), this.loc(close)) },
-          ...entries.map((e) => e.value),
-        ),
+    return this.ACTION((): Expr =>
+      this.sized(
+        { kind: 'record', entries, loc: joinLoc(this.loc(open), this.loc(close)) },
+        ...entries.map((e) => e.value),
+      ),
     );
   });
 
@@ -389,6 +374,8 @@ export class ExprParser extends EmbeddedActionsParser {
 
   protected literalFromToken(t: IToken): Expr {
     const loc = this.loc(t);
+    // A token invented by error recovery has no text worth checking; the syntax error says it all.
+    if (!Number.isFinite(loc.start)) return { kind: 'error', loc };
     const text = t.image;
     const bad = (message: string, hint?: string): Expr => {
       this.report('E004', loc, message, hint);

@@ -50,26 +50,22 @@ export class RuleParser extends ExprParser {
           ALT: () => {
             const kw = this.CONSUME(K.ruleset);
             const name = this.SUBRULE(this.declName);
-            return this.ACTION(
-              (): Decl => ({
-                kind: 'ruleset',
-                name: this.ident(name),
-                loc: joinLoc(this.loc(kw), this.loc(name)),
-              }),
-            );
+            return this.ACTION((): Decl => ({
+              kind: 'ruleset',
+              name: this.ident(name),
+              loc: joinLoc(this.loc(kw), this.loc(name)),
+            }));
           },
         },
         {
           ALT: () => {
             const kw = this.CONSUME(K.import);
             const path = this.CONSUME(T.StringLiteral);
-            return this.ACTION(
-              (): Decl => ({
-                kind: 'import',
-                path: this.stringLiteral(path),
-                loc: joinLoc(this.loc(kw), this.loc(path)),
-              }),
-            );
+            return this.ACTION((): Decl => ({
+              kind: 'import',
+              path: this.stringLiteral(path),
+              loc: joinLoc(this.loc(kw), this.loc(path)),
+            }));
           },
         },
         { ALT: () => this.SUBRULE(this.trunkOrGroup) },
@@ -100,13 +96,11 @@ export class RuleParser extends ExprParser {
           ALT: () => {
             const kw = this.CONSUME(K.counter);
             const name = this.SUBRULE3(this.declName);
-            return this.ACTION(
-              (): Decl => ({
-                kind: 'counter',
-                name: this.ident(name),
-                loc: joinLoc(this.loc(kw), this.loc(name)),
-              }),
-            );
+            return this.ACTION((): Decl => ({
+              kind: 'counter',
+              name: this.ident(name),
+              loc: joinLoc(this.loc(kw), this.loc(name)),
+            }));
           },
         },
         {
@@ -114,9 +108,12 @@ export class RuleParser extends ExprParser {
             const kw = this.CONSUME(K.on);
             const hook = this.SUBRULE(this.hook);
             const body = this.SUBRULE(this.block);
-            return this.ACTION(
-              (): Decl => ({ kind: 'handler', hook, body, loc: joinLoc(this.loc(kw), body.loc) }),
-            );
+            return this.ACTION((): Decl => ({
+              kind: 'handler',
+              hook,
+              body,
+              loc: joinLoc(this.loc(kw), body.loc),
+            }));
           },
         },
       ]),
@@ -216,14 +213,12 @@ export class RuleParser extends ExprParser {
             this.ACTION(() => entries.push({ key, value, loc: joinLoc(key.loc, value.loc) }));
           });
           const close = this.CONSUME2(T.RBrace);
-          return this.ACTION(
-            (): Decl => ({
-              kind: 'table',
-              name: this.ident(name),
-              entries,
-              loc: joinLoc(this.loc(kw), this.loc(close)),
-            }),
-          );
+          return this.ACTION((): Decl => ({
+            kind: 'table',
+            name: this.ident(name),
+            entries,
+            loc: joinLoc(this.loc(kw), this.loc(close)),
+          }));
         },
       },
     ]);
@@ -363,14 +358,12 @@ export class RuleParser extends ExprParser {
             const kw = this.CONSUME(K.media);
             const leg = this.CONSUME(T.Identifier);
             const policy = this.SUBRULE(this.recordExpr);
-            return this.ACTION(
-              (): Stmt => ({
-                kind: 'media',
-                leg: this.ident(leg),
-                policy,
-                loc: joinLoc(this.loc(kw), policy.loc),
-              }),
-            );
+            return this.ACTION((): Stmt => ({
+              kind: 'media',
+              leg: this.ident(leg),
+              policy,
+              loc: joinLoc(this.loc(kw), policy.loc),
+            }));
           },
         },
         {
@@ -395,13 +388,11 @@ export class RuleParser extends ExprParser {
           ALT: () => {
             const kw = this.CONSUME(K.count);
             const name = this.CONSUME3(T.Identifier);
-            return this.ACTION(
-              (): Stmt => ({
-                kind: 'count',
-                counter: this.ident(name),
-                loc: joinLoc(this.loc(kw), this.loc(name)),
-              }),
-            );
+            return this.ACTION((): Stmt => ({
+              kind: 'count',
+              counter: this.ident(name),
+              loc: joinLoc(this.loc(kw), this.loc(name)),
+            }));
           },
         },
       ]),
@@ -409,56 +400,51 @@ export class RuleParser extends ExprParser {
   );
 
   /** Statements that end the handler: reject, reply, route, stop (§7.9). */
-  terminalStmt = this.RULE(
-    'terminalStmt',
-    (): Stmt =>
-      this.OR([
-        {
-          ALT: () => {
-            const kw = this.OR2([
-              { ALT: () => this.CONSUME(K.reject) },
-              { ALT: () => this.CONSUME(K.reply) },
-            ]);
-            const codeTok = this.CONSUME(T.IntegerLiteral);
-            const reason = this.OPTION(() => this.SUBRULE(this.expression));
-            return this.ACTION((): Stmt => {
-              const code = this.literalFromToken(codeTok);
-              const s: Stmt = {
-                kind: kw.image as 'reject' | 'reply',
-                code,
-                loc: joinLoc(this.loc(kw), (reason ?? code).loc),
-              };
-              if (reason) s.reason = reason;
-              return s;
-            });
-          },
+  terminalStmt = this.RULE('terminalStmt', (): Stmt =>
+    this.OR([
+      {
+        ALT: () => {
+          const kw = this.OR2([{ ALT: () => this.CONSUME(K.reject) }, { ALT: () => this.CONSUME(K.reply) }]);
+          const codeTok = this.CONSUME(T.IntegerLiteral);
+          const reason = this.OPTION(() => this.SUBRULE(this.expression));
+          return this.ACTION((): Stmt => {
+            const code = this.literalFromToken(codeTok);
+            const s: Stmt = {
+              kind: kw.image as 'reject' | 'reply',
+              code,
+              loc: joinLoc(this.loc(kw), (reason ?? code).loc),
+            };
+            if (reason) s.reason = reason;
+            return s;
+          });
         },
-        {
-          ALT: () => {
-            const kw = this.CONSUME(K.route);
-            const target = this.CONSUME(T.Identifier);
-            const failover = this.OPTION2(() => {
-              this.CONSUME(K.failover);
-              return this.SUBRULE(this.recordExpr);
-            });
-            return this.ACTION((): Stmt => {
-              const s: Stmt = {
-                kind: 'route',
-                target: this.ident(target),
-                loc: joinLoc(this.loc(kw), failover?.loc ?? this.loc(target)),
-              };
-              if (failover) s.failover = failover;
-              return s;
-            });
-          },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(K.route);
+          const target = this.CONSUME(T.Identifier);
+          const failover = this.OPTION2(() => {
+            this.CONSUME(K.failover);
+            return this.SUBRULE(this.recordExpr);
+          });
+          return this.ACTION((): Stmt => {
+            const s: Stmt = {
+              kind: 'route',
+              target: this.ident(target),
+              loc: joinLoc(this.loc(kw), failover?.loc ?? this.loc(target)),
+            };
+            if (failover) s.failover = failover;
+            return s;
+          });
         },
-        {
-          ALT: () => {
-            const kw = this.CONSUME(K.stop);
-            return this.ACTION((): Stmt => ({ kind: 'stop', loc: this.loc(kw) }));
-          },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(K.stop);
+          return this.ACTION((): Stmt => ({ kind: 'stop', loc: this.loc(kw) }));
         },
-      ]),
+      },
+    ]),
   );
 
   letStmt = this.RULE('letStmt', (): Stmt => {
@@ -527,15 +513,13 @@ export class RuleParser extends ExprParser {
     const target = this.SUBRULE(this.target);
     this.CONSUME(T.Assign);
     const value = this.SUBRULE(this.expression);
-    return this.ACTION(
-      (): Stmt => ({
-        kind: 'set',
-        mode: kw.image as 'set' | 'add' | 'default',
-        target,
-        value,
-        loc: joinLoc(this.loc(kw), value.loc),
-      }),
-    );
+    return this.ACTION((): Stmt => ({
+      kind: 'set',
+      mode: kw.image as 'set' | 'add' | 'default',
+      target,
+      value,
+      loc: joinLoc(this.loc(kw), value.loc),
+    }));
   });
 
   removeStmt = this.RULE('removeStmt', (): Stmt => {
@@ -556,9 +540,11 @@ export class RuleParser extends ExprParser {
       {
         ALT: () => {
           const target = this.SUBRULE(this.target);
-          return this.ACTION(
-            (): Stmt => ({ kind: 'remove', target, loc: joinLoc(this.loc(kw), target.loc) }),
-          );
+          return this.ACTION((): Stmt => ({
+            kind: 'remove',
+            target,
+            loc: joinLoc(this.loc(kw), target.loc),
+          }));
         },
       },
     ]);
@@ -570,48 +556,44 @@ export class RuleParser extends ExprParser {
     const re = this.CONSUME(T.RegexLiteral);
     this.CONSUME(K.with);
     const replacement = this.SUBRULE(this.expression);
-    return this.ACTION(
-      (): Stmt => ({
-        kind: 'replace',
-        target,
-        pattern: this.literalFromToken(re),
-        replacement,
-        loc: joinLoc(this.loc(kw), replacement.loc),
-      }),
-    );
+    return this.ACTION((): Stmt => ({
+      kind: 'replace',
+      target,
+      pattern: this.literalFromToken(re),
+      replacement,
+      loc: joinLoc(this.loc(kw), replacement.loc),
+    }));
   });
 
-  target = this.RULE(
-    'target',
-    (): Target =>
-      this.OR([
-        {
-          GATE: () => this.LA(2).tokenType !== T.LBracket,
-          ALT: () => {
-            const kw = this.CONSUME(K.header);
-            const name = this.CONSUME(T.StringLiteral);
-            const param = this.OPTION(() => {
-              this.CONSUME(K.param);
-              return this.CONSUME2(T.StringLiteral);
-            });
-            return this.ACTION((): Target => {
-              const t: Target = {
-                kind: 'header',
-                name: this.stringLiteral(name),
-                loc: joinLoc(this.loc(kw), this.loc(param ?? name)),
-              };
-              if (param) t.param = this.stringLiteral(param);
-              return t;
-            });
-          },
+  target = this.RULE('target', (): Target =>
+    this.OR([
+      {
+        GATE: () => this.LA(2).tokenType !== T.LBracket,
+        ALT: () => {
+          const kw = this.CONSUME(K.header);
+          const name = this.CONSUME(T.StringLiteral);
+          const param = this.OPTION(() => {
+            this.CONSUME(K.param);
+            return this.CONSUME2(T.StringLiteral);
+          });
+          return this.ACTION((): Target => {
+            const t: Target = {
+              kind: 'header',
+              name: this.stringLiteral(name),
+              loc: joinLoc(this.loc(kw), this.loc(param ?? name)),
+            };
+            if (param) t.param = this.stringLiteral(param);
+            return t;
+          });
         },
-        {
-          ALT: () => {
-            const expr = this.SUBRULE(this.postfix);
-            return this.ACTION((): Target => ({ kind: 'path', expr, loc: expr.loc }));
-          },
+      },
+      {
+        ALT: () => {
+          const expr = this.SUBRULE(this.postfix);
+          return this.ACTION((): Target => ({ kind: 'path', expr, loc: expr.loc }));
         },
-      ]),
+      },
+    ]),
   );
 }
 

@@ -94,6 +94,7 @@ function stmt(s: Stmt): boolean {
     case 'reject':
     case 'reply':
       if (!ok(s.code)) return false;
+      s.code = expr(s.code);
       if (s.reason) s.reason = expr(s.reason);
       return true;
     case 'route':

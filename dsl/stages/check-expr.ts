@@ -334,11 +334,11 @@ export class ExprChecker {
     }
     if (name === 'has' || name === 'str') return this.genericCall(e, name);
     const bound = new Map<string, Expr>();
-    let ok = true;
+    let unknownArg = false;
     e.args.forEach((a, i) => {
       const param = a.name ? fn.params.find((p) => p.name === a.name!.name) : fn.params[i];
       if (!param) {
-        ok = false;
+        unknownArg = true;
         this.check(a.value);
         const msg = a.name
           ? `${name}() has no argument '${a.name.name}'`
@@ -347,17 +347,17 @@ export class ExprChecker {
         return;
       }
       if (bound.has(param.name)) {
-        ok = false;
+        unknownArg = true;
         this.out.push(
           diag('E403', (a.name ?? a.value).loc, `argument '${param.name}' given twice`, signature(name)),
         );
         return;
       }
       bound.set(param.name, a.value);
-      if (!this.expect(a.value, param.type, `argument '${param.name}' of ${name}()`)) ok = false;
+      this.expect(a.value, param.type, `argument '${param.name}' of ${name}()`);
     });
     const missing = fn.params.filter((p) => !p.optional && !bound.has(p.name));
-    if (missing.length > 0 && ok) {
+    if (missing.length > 0 && !unknownArg) {
       this.out.push(
         diag(
           'E403',
@@ -366,7 +366,6 @@ export class ExprChecker {
           signature(name),
         ),
       );
-      ok = false;
     }
     const country = bound.get('country');
     if (country?.kind === 'string' && !PLANS[country.value]) {
