@@ -67,6 +67,18 @@ const adminSchema = z.strictObject({
     .prefault({}),
   /** Bearer token for the admin API. Secret: env SBC_ADMIN_TOKEN. */
   token: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  /** PEM files; when set, the admin listener speaks HTTPS only. */
+  tls: z
+    .strictObject({
+      cert: z.string({ error: 'expected the path of a PEM certificate file' }).min(1),
+      key: z.string({ error: 'expected the path of a PEM private key file' }).min(1),
+    })
+    .optional(),
+});
+
+const dataSchema = z.strictObject({
+  /** Durable state (the SQLite database of rule versions, provisioning, tokens); relative to the working directory. */
+  dir: z.string({ error: 'expected a directory path' }).min(1).default('.data'),
 });
 
 export const configSchema = z.strictObject({
@@ -74,6 +86,7 @@ export const configSchema = z.strictObject({
   sip: sipSchema.prefault({}),
   edge: edgeSchema.prefault({}),
   admin: adminSchema.prefault({}),
+  data: dataSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

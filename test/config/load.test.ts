@@ -77,7 +77,7 @@ describe('bad config: every problem, with path and line', () => {
 
   it('lists the known keys when nothing is close', () => {
     expect(problemsOf('flux: 1\n')).toEqual([
-      'config.yaml:1 flux: unknown key (known keys: log, sip, edge, admin)',
+      'config.yaml:1 flux: unknown key (known keys: log, sip, edge, admin, data)',
     ]);
   });
 
