@@ -27,7 +27,10 @@ const summary = (r: { code: number | null; successful: number; failed: number })
 
 it('connects UDP calls end to end and tears them down on the caller’s BYE', async () => {
   const uasPort = await freePort();
-  h = await startEdgeWithB2bua({ listen: [{ protocol: 'udp', host: '127.0.0.1' }] }, (req) => `sip:${req.calledNumber}@127.0.0.1:${uasPort}`);
+  h = await startEdgeWithB2bua(
+    { listen: [{ protocol: 'udp', host: '127.0.0.1' }] },
+    (req) => `sip:${req.calledNumber}@127.0.0.1:${uasPort}`,
+  );
   const r = await runCalls(h, uasPort, { transport: 'udp', uas: 'uas', uac: 'uac', calls: 5 });
   expect(summary(r.uac)).toEqual({ code: 0, ok: 5, failed: 0 });
   expect(summary(r.uas)).toEqual({ code: 0, ok: 5, failed: 0 });
@@ -63,7 +66,13 @@ it('connects TLS calls with the certificate from the config, verifying the far e
   );
   const fromUac = await tcpToTls(h.sipPort('tls'), cert);
   relays.push(fromUac);
-  const r = await runCalls(h, uasPort, { transport: 'tcp', uas: 'uas', uac: 'uac', calls: 3, uacTarget: fromUac.port });
+  const r = await runCalls(h, uasPort, {
+    transport: 'tcp',
+    uas: 'uas',
+    uac: 'uac',
+    calls: 3,
+    uacTarget: fromUac.port,
+  });
   expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
   expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
   expect(h.b2bua.connected).toBe(3);

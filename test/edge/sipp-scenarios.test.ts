@@ -31,7 +31,12 @@ async function udpEdge(uasPort: number, t1Ms?: number): Promise<EdgeHarness> {
 it('carries a CANCEL from the caller to the ringing far end (200 and 487 on both legs)', async () => {
   const uasPort = await freePort();
   h = await udpEdge(uasPort);
-  const r = await runCalls(h, uasPort, { transport: 'udp', uas: 'uas-ring-cancel', uac: 'uac-cancel', calls: 3 });
+  const r = await runCalls(h, uasPort, {
+    transport: 'udp',
+    uas: 'uas-ring-cancel',
+    uac: 'uac-cancel',
+    calls: 3,
+  });
   expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
   expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
   expect(h.b2bua.connected).toBe(0);
@@ -58,7 +63,12 @@ for (const status of [486, 503]) {
 it('carries a re-INVITE through both dialogs and ends the call with BYE', async () => {
   const uasPort = await freePort();
   h = await udpEdge(uasPort);
-  const r = await runCalls(h, uasPort, { transport: 'udp', uas: 'uas-reinvite', uac: 'uac-reinvite', calls: 3 });
+  const r = await runCalls(h, uasPort, {
+    transport: 'udp',
+    uas: 'uas-reinvite',
+    uac: 'uac-reinvite',
+    calls: 3,
+  });
   expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
   expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
   expect(h.b2bua.connected).toBe(3);

@@ -73,7 +73,8 @@ export interface StackOptions {
 export interface StackContext {
   readonly opts: StackOptions;
   readonly log: Logger;
-  readonly registry: TransportRegistry;
+  /** Set once the transports are up (they need the stack as their sink first). */
+  registry: TransportRegistry;
   readonly txns: TransactionLayer;
   readonly dialogs: DialogTable;
   readonly rejects: RejectLog;

@@ -45,12 +45,9 @@ export interface SipStackOptions extends Partial<StackOptions> {
 export class SipStack implements SipSide, TransportSink {
   readonly #ctx: StackContext;
   readonly #validate: ValidateOptions;
-  #registry: TransportRegistry;
 
   constructor(o: SipStackOptions) {
-    this.#registry = new TransportRegistry([]);
     this.#validate = o.validate ?? {};
-    const self = this;
     this.#ctx = {
       opts: {
         timers: o.timers ?? { t1: 500, t2: 4000, t4: 5000 },
@@ -59,9 +56,7 @@ export class SipStack implements SipSide, TransportSink {
         appSilenceMs: o.appSilenceMs ?? 64_000,
       },
       log: o.log,
-      get registry() {
-        return self.#registry;
-      },
+      registry: new TransportRegistry([]),
       txns: new TransactionLayer(),
       dialogs: new DialogTable(),
       rejects: new RejectLog(o.log),
@@ -75,7 +70,7 @@ export class SipStack implements SipSide, TransportSink {
 
   /** The transports are created after the stack (they need it as their sink). */
   useTransports(registry: TransportRegistry): void {
-    this.#registry = registry;
+    this.#ctx.registry = registry;
   }
 
   // ---- TransportSink ----
@@ -134,7 +129,7 @@ export class SipStack implements SipSide, TransportSink {
   // ---- SipSide ----
 
   transports(): readonly SipTransportInfo[] {
-    return this.#registry.all().map((t) => ({
+    return this.#ctx.registry.all().map((t) => ({
       protocol: t.protocol,
       host: t.local.host,
       port: t.local.port,

@@ -40,7 +40,13 @@ export async function startB2bua(
     connected: 0,
     failed: 0,
     failures: [],
-    close: () => srf.disconnect(),
+    close: () => {
+      try {
+        srf.disconnect();
+      } catch {
+        // the edge already closed the connection
+      }
+    },
   };
   srf.invite((req, res) => {
     srf

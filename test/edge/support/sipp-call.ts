@@ -35,10 +35,23 @@ export interface CallRun {
   uacTarget?: number;
 }
 
-export async function runCalls(h: EdgeHarness, uasPort: number, o: CallRun): Promise<{ uac: SippResult; uas: SippResult }> {
+export async function runCalls(
+  h: EdgeHarness,
+  uasPort: number,
+  o: CallRun,
+): Promise<{ uac: SippResult; uas: SippResult }> {
   const t = transportArgs(o.transport, o.cert);
   const limit = ['-m', String(o.calls), '-timeout', `${o.timeoutSeconds ?? 30}s`];
-  const uas = startSipp([...scenario(o.uas), '-i', '127.0.0.1', '-p', String(uasPort), ...t, ...limit, ...(o.uasArgs ?? [])]);
+  const uas = startSipp([
+    ...scenario(o.uas),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(uasPort),
+    ...t,
+    ...limit,
+    ...(o.uasArgs ?? []),
+  ]);
   await settle();
   const uac = startSipp([
     `127.0.0.1:${o.uacTarget ?? h.sipPort(o.transport)}`,
