@@ -1,0 +1,14 @@
+/** The media layer's public API for the signaling core (see docs/media.md). */
+export { type DtmfDigit, digitToEvent, eventToDigit } from './dtmf-events.ts';
+export { BadSdp, MediaPolicyError, MediaUnavailable, RtpengineError, sipStatusFor } from './errors.ts';
+export { type MediaHealth, MediaService, type MediaServiceConfig } from './media-service.ts';
+export { finishSdp, type Leg, MediaSession, type OfferTags, type SessionState } from './media-session.ts';
+export {
+  type CallMediaPolicy,
+  type LegMediaPolicy,
+  SRTP_SUITES,
+  type SrtpSuite,
+  STRICT_ATTRIBUTES,
+} from './policy.ts';
+export { type NgParams, planAnswer, planOffer } from './policy-to-ng.ts';
+export { parseSdp, serializeSdp } from './sdp.ts';
