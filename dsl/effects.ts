@@ -42,8 +42,12 @@ export interface MessageSnapshot {
   pai?: NameAddrSnapshot;
   ppi?: NameAddrSnapshot;
   contact?: NameAddrSnapshot;
-  /** Header lines in wire order: [name as written, value]. */
-  headers: [string, string][];
+  /**
+   * Header lines in wire order as `Name: value`, joined by '\n' (folding removed, so no value holds a
+   * line break). One string rather than a list of pairs: it crosses into the isolate at a fraction of
+   * the cost, and rules index it only when they read a header (docs/runtime.md).
+   */
+  headers: string;
   hasSdp: boolean;
 }
 

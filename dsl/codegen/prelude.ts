@@ -34,11 +34,19 @@ export function prelude(plans: Record<string, NumberingPlan>) {
   }
 
   type Thread = { pc: number; caps: number[] };
-  function rxExec(rx: { prog: (number | number[])[][]; groups: number }, s: string, start: number) {
+  type Rx = { prog: (number | number[])[][]; groups: number; marks?: Int32Array; gen?: number };
+  function rxExec(rx: Rx, s: string, start: number) {
     const prog = rx.prog;
     const n = s.length;
-    const marks = new Int32Array(prog.length).fill(-1);
-    let gen = 0;
+    // Scratch marks live on the program and are reused across calls (a generation counter clears them).
+    if (rx.marks === undefined || (rx.gen ?? 0) > 0x3fffffff) {
+      rx.marks = new Int32Array(prog.length).fill(-1);
+      rx.gen = 0;
+    }
+    const marks = rx.marks;
+    let gen = rx.gen!;
+    // A pattern that starts with ^ can only match at 0: no new threads are started later.
+    const anchored = (prog[1]?.[0] as number) === 6;
     let matched: number[] | null = null;
     const stack: Thread[] = [];
     const add = (list: Thread[], pc0: number, caps0: number[], pos: number) => {
@@ -79,6 +87,7 @@ export function prelude(plans: Record<string, NumberingPlan>) {
         }
       }
     };
+    gen++;
     const initial: number[] = new Array((rx.groups + 1) * 2).fill(-1);
     let clist: Thread[] = [];
     add(clist, 0, initial, start);
@@ -101,19 +110,107 @@ export function prelude(plans: Record<string, NumberingPlan>) {
       }
       if (pos >= n) break;
       pos += w;
-      if (matched === null) add(nlist, 0, initial, pos);
-      // With no live thread a match can still start further on, unless one was already found.
-      if (nlist.length === 0 && matched !== null) break;
+      if (matched === null && !anchored) add(nlist, 0, initial, pos);
+      // With no live thread a match can still start further on, unless one was found or cannot start.
+      if (nlist.length === 0 && (matched !== null || anchored)) break;
       clist = nlist;
     }
+    rx.gen = gen + 1;
     return matched;
   }
 
-  function rxTest(rx: { prog: (number | number[])[][]; groups: number }, s: string): boolean {
-    return rxExec(rx, s, 0) !== null;
+  /**
+   * Match or not, without captures: the same automaton run over sets of program counters held in
+   * reusable typed arrays, so a test allocates nothing and stops at the first MATCH it reaches.
+   */
+  type TestScratch = { cur: Int32Array; next: Int32Array; marks: Int32Array; stack: Int32Array; gen: number };
+  const scratch = new WeakMap<Rx, TestScratch>();
+  function rxTest(rx: Rx, s: string): boolean {
+    const prog = rx.prog;
+    const len = prog.length;
+    let sc = scratch.get(rx);
+    if (sc === undefined || sc.gen > 0x3fffffff) {
+      sc = {
+        cur: new Int32Array(len),
+        next: new Int32Array(len),
+        marks: new Int32Array(len).fill(-1),
+        stack: new Int32Array(len + 1),
+        gen: 0,
+      };
+      scratch.set(rx, sc);
+    }
+    const marks = sc.marks;
+    const stack = sc.stack;
+    const n = s.length;
+    const anchored = (prog[1]?.[0] as number) === 6;
+    let cur = sc.cur;
+    let next = sc.next;
+    let cn = 0;
+    let nn = 0;
+    let found = false;
+    // Follows jumps, splits, saves and assertions from pc at pos; pushes consuming states to `next`.
+    const add = (pc0: number, pos: number): void => {
+      let sp = 0;
+      stack[sp++] = pc0;
+      while (sp > 0 && !found) {
+        let pc = stack[--sp]!;
+        for (;;) {
+          if (marks[pc] === sc!.gen) break;
+          marks[pc] = sc!.gen;
+          const ins = prog[pc]!;
+          const op = ins[0] as number;
+          if (op === 4) pc = ins[1] as number;
+          else if (op === 3) {
+            stack[sp++] = ins[2] as number;
+            pc = ins[1] as number;
+          } else if (op === 5) pc++;
+          else if (op === 6) {
+            if (pos !== 0) break;
+            pc++;
+          } else if (op === 7) {
+            if (pos !== n) break;
+            pc++;
+          } else if (op === 8 || op === 9) {
+            const a = pos > 0 && isWord(prevCode(s, pos));
+            const b = pos < n && isWord(s.charCodeAt(pos));
+            if ((a !== b) !== (op === 8)) break;
+            pc++;
+          } else if (op === 10) {
+            found = true;
+            return;
+          } else {
+            next[nn++] = pc;
+            break;
+          }
+        }
+      }
+    };
+    sc.gen++;
+    add(0, 0);
+    let pos = 0;
+    while (!found) {
+      [cur, next] = [next, cur];
+      cn = nn;
+      nn = 0;
+      if (pos >= n) break;
+      const c = s.codePointAt(pos)!;
+      const w = c > 0xffff ? 2 : 1;
+      sc.gen++;
+      for (let i = 0; i < cn && !found; i++) {
+        const pc = cur[i]!;
+        const ins = prog[pc]!;
+        const ok = ins[0] === 2 ? !isLineEnd(c) : classHas(ins[1] as number[], c) !== (ins[2] === 1);
+        if (ok) add(pc + 1, pos + w);
+      }
+      pos += w;
+      if (!anchored && !found) add(0, pos);
+      if (nn === 0 && anchored) break;
+    }
+    sc.gen++;
+    return found;
   }
 
-  function rxCapture(rx: { prog: (number | number[])[][]; groups: number }, s: string, group: number) {
+  function rxCapture(rx: Rx, s: string, group: number) {
     const m = rxExec(rx, s, 0);
     if (m === null || group < 0 || group > rx.groups) return undefined;
     const a = m[group * 2]!;
@@ -122,7 +219,7 @@ export function prelude(plans: Record<string, NumberingPlan>) {
   }
 
   /** Replace every match; `$1`…`$9` insert groups, `$$` a dollar sign. */
-  function rxReplace(rx: { prog: (number | number[])[][]; groups: number }, s: string, rep: string) {
+  function rxReplace(rx: Rx, s: string, rep: string) {
     let out = '';
     let pos = 0;
     let last = 0;
@@ -206,19 +303,35 @@ export function prelude(plans: Record<string, NumberingPlan>) {
     if (keyCache.size < 512) keyCache.set(name, key);
     return key;
   }
-  function header(msg: { headers: [string, string][] }, name: string): string | undefined {
+  /** [key, name, value] per header line, built on first use and kept for this message object only. */
+  type Msg = { headers: string };
+  const indexes = new WeakMap<Msg, [string, string, string][]>();
+  function lines(msg: Msg): [string, string, string][] {
+    let idx = indexes.get(msg);
+    if (idx !== undefined) return idx;
+    idx = [];
+    const text = typeof msg.headers === 'string' ? msg.headers : '';
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const colon = text.indexOf(':', start);
+      if (colon > start && colon < end) {
+        const name = text.slice(start, colon).trim();
+        idx.push([headerKey(name), name, text.slice(colon + 1, end).trim()]);
+      }
+      start = end + 1;
+    }
+    indexes.set(msg, idx);
+    return idx;
+  }
+  function header(msg: Msg, name: string): string | undefined {
     const key = headerKey(name);
-    for (const h of msg.headers) if (headerKey(h[0]) === key) return h[1];
+    for (const h of lines(msg)) if (h[0] === key) return h[2];
     return undefined;
   }
   /** Headers whose values contain commas that do not separate list elements (RFC 3261 §7.3.1). */
-  const NOT_LISTS = [
-    'date',
-    'www-authenticate',
-    'authorization',
-    'proxy-authenticate',
-    'proxy-authorization',
-  ];
+  const NOT_LISTS = ['date', 'www-authenticate', 'authorization', 'proxy-authenticate', 'proxy-authorization'];
   function splitList(value: string): string[] {
     const out: string[] = [];
     let start = 0;
@@ -240,26 +353,26 @@ export function prelude(plans: Record<string, NumberingPlan>) {
     out.push(value.slice(start).trim());
     return out;
   }
-  function headers(msg: { headers: [string, string][] }, name: string): string[] {
+  function headers(msg: Msg, name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];
-    for (const h of msg.headers) {
-      if (headerKey(h[0]) !== key) continue;
-      if (NOT_LISTS.includes(key)) out.push(h[1]);
-      else for (const v of splitList(h[1])) if (v !== '') out.push(v);
+    for (const h of lines(msg)) {
+      if (h[0] !== key) continue;
+      if (NOT_LISTS.includes(key)) out.push(h[2]);
+      else for (const v of splitList(h[2])) if (v !== '') out.push(v);
     }
     return out;
   }
-  function headerLines(msg: { headers: [string, string][] }, name: string): string[] {
+  function headerLines(msg: Msg, name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];
-    for (const h of msg.headers) if (headerKey(h[0]) === key) out.push(h[1]);
+    for (const h of lines(msg)) if (h[0] === key) out.push(h[2]);
     return out;
   }
-  function headerNames(msg: { headers: [string, string][] }): string[] {
-    const out: string[] = [];
-    for (const h of msg.headers) if (!out.includes(h[0])) out.push(h[0]);
-    return out;
+  function headerNames(msg: Msg): string[] {
+    const seen = new Set<string>();
+    for (const h of lines(msg)) seen.add(h[1]);
+    return [...seen];
   }
 
   // ---- addresses ----

@@ -58,10 +58,10 @@ export function invite(over: Partial<MessageSnapshot> = {}): MessageSnapshot {
     from: { display: 'amiller', uri: uri('+14085551213', 'zoom.us'), params: { tag: 'a1' } },
     to: { uri: uri('+14085551212', '203.0.113.10'), params: {} },
     headers: [
-      ['Via', 'SIP/2.0/TLS 162.12.233.59:5061;branch=z9hG4bK1'],
-      ['X-Zoom-Trace', 'abc'],
-      ['Diversion', '<sip:+1@a>;reason=unconditional, <sip:+2@b>;reason=busy'],
-    ],
+      'Via: SIP/2.0/TLS 162.12.233.59:5061;branch=z9hG4bK1',
+      'X-Zoom-Trace: abc',
+      'Diversion: <sip:+1@a>;reason=unconditional, <sip:+2@b>;reason=busy',
+    ].join('\n'),
     hasSdp: true,
     ...over,
   };

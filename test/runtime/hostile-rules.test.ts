@@ -99,7 +99,7 @@ describe('hostile rule programs', () => {
     const parts = Array(200).fill('header["X-Big"] ?? ""').join(' + ');
     const runtime = rt(`on request INVITE { log ${parts} }`);
     const t0 = performance.now();
-    const r = runtime.runHook(requestIn({}, { headers: [['X-Big', big]] }));
+    const r = runtime.runHook(requestIn({}, { headers: `X-Big: ${big}` }));
     expect(performance.now() - t0).toBeLessThan(1000);
     // 1.6 MB of log text is more than an effect may carry: refused, fallback applied.
     expect(r.error?.kind).toBe('invalid-result');

@@ -90,9 +90,12 @@ export function hookInputFor(
 }
 
 function headerValue(s: MessageSnapshot, name: string): string {
-  return (
-    s.headers.find((h) => h[0].toLowerCase() === name || (name === 'call-id' && h[0] === 'i'))?.[1] ?? ''
-  );
+  for (const line of s.headers.split('\n')) {
+    const colon = line.indexOf(':');
+    const n = line.slice(0, colon).trim().toLowerCase();
+    if (n === name || (name === 'call-id' && n === 'i')) return line.slice(colon + 1).trim();
+  }
+  return '';
 }
 
 export function previewMessage(runner: HookRunner, content: string, o: PreviewOptions = {}): PreviewResult {

@@ -52,6 +52,12 @@ function firstAddress(msg: SipMessage, name: string): NameAddrSnapshot | undefin
   return nameAddrSnapshot(r.value);
 }
 
+function headerText(msg: SipMessage): string {
+  let out = '';
+  for (const h of msg.headers) if (!h.removed) out += out === '' ? `${h.name}: ${h.value}` : `\n${h.name}: ${h.value}`;
+  return out;
+}
+
 export function messageSnapshot(msg: SipMessage): MessageSnapshot {
   const isRequest = msg.kind === 'request';
   const snap: MessageSnapshot = {
@@ -60,7 +66,7 @@ export function messageSnapshot(msg: SipMessage): MessageSnapshot {
     uri: isRequest ? msg.requestUriText : '',
     from: nameAddrSnapshot(must(values.from(msg))),
     to: nameAddrSnapshot(must(values.to(msg))),
-    headers: msg.headers.filter((h) => !h.removed).map((h): [string, string] => [h.name, h.value]),
+    headers: headerText(msg),
     hasSdp: msg.body.length > 0 && values.mediaType(msg) === 'application/sdp',
   };
   if (isRequest) snap.ruri = uriSnapshot(must(values.requestUri(msg)));

@@ -79,6 +79,14 @@ describe('linear-time regex engine', () => {
         expect([source, s, vmExec(source, flags, s)]).toEqual([source, s, jsExec(source, flags, s)]);
   });
 
+  it('tests (no captures) like RegExp.test on the pattern table', () => {
+    for (const [source, flags] of PATTERNS) {
+      const rx = compileRegex({ source, flags });
+      for (const s of INPUTS)
+        expect([source, s, rt.rxTest(rx, s)]).toEqual([source, s, new RegExp(source, `${flags}u`).test(s)]);
+    }
+  });
+
   it('matches like RegExp on seeded random inputs', () => {
     let seed = 42;
     const rand = () => {
@@ -93,6 +101,7 @@ describe('linear-time regex engine', () => {
       ).join('');
       const [source, flags] = PATTERNS[n % PATTERNS.length]!;
       expect([source, s, vmExec(source, flags, s)]).toEqual([source, s, jsExec(source, flags, s)]);
+      expect(rt.rxTest(compileRegex({ source, flags }), s)).toBe(new RegExp(source, `${flags}u`).test(s));
     }
   });
 
