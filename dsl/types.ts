@@ -92,7 +92,19 @@ export const NAMED_TYPES: Record<string, Type> = {
   Codec: enumType('Codec'),
 };
 
+const shown = new WeakMap<Type, string>();
+
+/** The type as written in diagnostics and in the IR (memoised: the lower stage asks for every node). */
 export function show(t: Type): string {
+  let text = shown.get(t);
+  if (text === undefined) {
+    text = showUncached(t);
+    shown.set(t, text);
+  }
+  return text;
+}
+
+function showUncached(t: Type): string {
   switch (t.k) {
     case 'string':
     case 'int':
