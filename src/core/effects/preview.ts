@@ -44,6 +44,8 @@ export interface PreviewResult {
   hook: HookName;
   trunk: string;
   handler: { id: string; at?: { file: string; line: number; column: number } } | null;
+  /** The call context the hook ran with (everything of HookInput but the messages). */
+  context: Omit<HookInput, 'message' | 'request'>;
   /** The message after the effects; for a reject or reply, the response status line instead. */
   output:
     | { kind: 'message'; text: string }
@@ -67,7 +69,9 @@ export function hookInputFor(
   const source = o.source ?? { ip: '192.0.2.1', port: 5060 };
   const trunk = o.trunk ?? (hook === 'request-out' ? '' : classifyTrunk(rules, source.ip));
   const inDialog = snapshot.kind === 'request' && snapshot.to.params.tag !== undefined;
-  const transport = o.transport ?? 'udp';
+  // The transport the message came over is the one its top Via names (RFC 3261 §18.2.1).
+  const via = /^SIP\/2\.0\/(UDP|TCP|TLS)\b/i.exec(headerValue(snapshot, 'via'))?.[1]?.toLowerCase();
+  const transport = o.transport ?? ((via as 'udp' | 'tcp' | 'tls' | undefined) ?? 'udp');
   const base = {
     inDialog,
     message: snapshot,
@@ -93,7 +97,7 @@ function headerValue(s: MessageSnapshot, name: string): string {
   for (const line of s.headers.split('\n')) {
     const colon = line.indexOf(':');
     const n = line.slice(0, colon).trim().toLowerCase();
-    if (n === name || (name === 'call-id' && n === 'i')) return line.slice(colon + 1).trim();
+    if (n === name || (name === 'call-id' && n === 'i') || (name === 'via' && n === 'v')) return line.slice(colon + 1).trim();
   }
   return '';
 }
@@ -121,6 +125,7 @@ export function previewMessage(runner: HookRunner, content: string, o: PreviewOp
     hook,
     trunk,
     handler,
+    context: contextOf(input),
     output,
     input: loaded.text,
     diff: unifiedDiff(toText(loaded.text), toText(after)),
@@ -131,6 +136,11 @@ export function previewMessage(runner: HookRunner, content: string, o: PreviewOp
     ...(result.error ? { error: result.error } : {}),
     notes: loaded.notes,
   };
+}
+
+function contextOf(input: HookInput): Omit<HookInput, 'message' | 'request'> {
+  const { message: _m, request: _r, ...context } = input;
+  return context;
 }
 
 function handlerAt(rules: CompiledRules, id: string) {
