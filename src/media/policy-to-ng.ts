@@ -190,8 +190,14 @@ export function planOffer(offered: Sdp, policy: CallMediaPolicy): OfferPlan {
     throw new MediaPolicyError('no common codec and transcoding is not allowed');
   }
 
-  const injectDtmf = planDtmf(offerer, answerer, offeredNames.includes(TE), params);
-  planComfortNoise(answerer, offeredNames.includes('CN'), params);
+  // telephone-event and CN named in a strip list are removed like any codec.
+  const auxStripped = [TE, 'CN'].filter(
+    (c) => offeredNames.includes(c) && (offererStrip.has(c) || answererStrip.has(c)),
+  );
+  addCodecList(params, 'strip', auxStripped);
+  const offers = (c: string) => offeredNames.includes(c) && !auxStripped.includes(c);
+  const injectDtmf = planDtmf(offerer, answerer, offers(TE), params);
+  planComfortNoise(answerer, offers('CN'), params);
   const ptime =
     answerer.ptimeMs ??
     (answerer.maxptimeMs && (audio.ptimeMs ?? 20) > answerer.maxptimeMs ? answerer.maxptimeMs : undefined);

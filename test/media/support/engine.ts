@@ -1,0 +1,35 @@
+/**
+ * A real rtpengine per test file, on free ports, through the media layer's own
+ * supervisor. Tests fail (never skip) when rtpengine is not installed. Only the
+ * process started here is stopped, by its PID.
+ */
+import { requireTool } from '../../support/system-tools.ts';
+import { freePort } from '../../support/ports.ts';
+import type { MediaServiceConfig } from '../../../src/media/media-service.ts';
+
+/** A 200-port RTP range unlikely to collide with another test file running at the same time. */
+export function portRange(size = 200): { portMin: number; portMax: number } {
+  const block = Math.floor(Math.random() * 100);
+  const portMin = 40_000 + block * 250;
+  return { portMin, portMax: portMin + size - 1 };
+}
+
+export async function spawnConfig(overrides: Partial<MediaServiceConfig['rtpengine']> = {}): Promise<MediaServiceConfig> {
+  const binary = requireTool('rtpengine');
+  return {
+    rtpengine: {
+      mode: 'spawn',
+      binary,
+      host: '127.0.0.1',
+      ngPort: await freePort(),
+      ...portRange(),
+      interface: '',
+      endpoints: [],
+      timeoutMs: 1000,
+      pingIntervalMs: 500,
+      dtmfLogPort: 0,
+      ...overrides,
+    },
+    ringbackFile: '',
+  };
+}
