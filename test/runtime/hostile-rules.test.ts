@@ -139,4 +139,22 @@ on request INVITE {
     expect(r.error).toBeUndefined();
     expect(r.trace.length).toBe(31);
   });
+
+  it('hostile snapshot data: __proto__ keys in parameters and variables stay plain data', () => {
+    const runtime = rt('var t: string = "none"\non request INVITE { log (to.params["polluted"] ?? "clean") + " " + t }');
+    const json = JSON.stringify(requestIn()).replace('"to":{', '"to":{"__proto__":{"polluted":"yes"},').replace('"vars":{}', '"vars":{"__proto__":{"t":"evil"}}');
+    const first = runtime.runJson(requestIn(), json);
+    const second = runtime.runHook(requestIn());
+    expect(first.effects[0]).toMatchObject({ kind: 'log', message: 'clean none' });
+    expect(second.effects[0]).toMatchObject({ kind: 'log', message: 'clean none' });
+  });
+
+  it('a message with thousands of headers is handled in bounded time; too many edits are refused', () => {
+    const runtime = rt('on request INVITE { remove header /^X-/ }');
+    const headers = Array.from({ length: 5000 }, (_, i) => `X-H${i}: v`).join('\n');
+    const t0 = performance.now();
+    const r = runtime.runHook(requestIn({}, { headers }));
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.error?.message).toMatch(/more than 1000 effects/);
+  });
 });
