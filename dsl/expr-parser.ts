@@ -170,6 +170,21 @@ export class ExprParser extends EmbeddedActionsParser {
         { ALT: () => this.CONSUME(T.Gt) },
         { ALT: () => this.CONSUME(K.in) },
         { ALT: () => this.CONSUME(K.matches) },
+        {
+          // `if a = b` is a classic slip: report it once and read it as ==, so parsing goes on.
+          ALT: () => {
+            const eq = this.CONSUME(T.Assign);
+            this.ACTION(() =>
+              this.report(
+                'E100',
+                this.loc(eq),
+                "'=' assigns; to compare, write '=='",
+                'write: if a == b { … }',
+              ),
+            );
+            return { ...eq, image: '==' };
+          },
+        },
       ]);
       const right = this.SUBRULE2(this.additive);
       this.ACTION(() => {

@@ -43,6 +43,8 @@ function firstTokens(paths: TokenType[][][]): string {
 
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    if (expected.name === 'IntegerLiteral' && ruleName === 'terminalStmt')
+      return `expected a status code but found ${describeToken(actual)}\u0000e.g. reject 486 "Busy Here"`;
     if (expected.name === 'RBrace' && (ruleName === 'block' || ruleName === 'trunkOrGroup'))
       return `expected ${ruleName === 'block' ? 'a statement' : 'a property'} or '}' but found ${describeToken(actual)}`;
     return `expected ${label(expected)} but found ${describeToken(actual)}`;
@@ -53,12 +55,14 @@ export const errorMessages: IParserErrorMessageProvider = {
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const what = RULE_WORDS[ruleName] ?? `a ${ruleName}`;
     const found = actual[0] ? describeToken(actual[0]) : 'end of file';
+    if (ruleName === 'target' && actual[0]?.image === 'header')
+      return `expected a quoted header name after 'header' but found ${actual[1] ? describeToken(actual[1]) : 'end of file'}\u0000write: header "X-Name"`;
     if (ruleName === 'hook')
       return `expected ${what} but found ${found}\u0000'request', 'response', 'failure' (e.g. on request INVITE from zoom)`;
-    return `expected ${what} but found ${found}\u0000${firstTokens(expectedPathsPerAlt)}`;
+    return `expected ${what} but found ${found}\u0000expected one of: ${firstTokens(expectedPathsPerAlt)}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
     const found = actual[0] ? describeToken(actual[0]) : 'end of file';
-    return `expected at least one item in ${ruleName} but found ${found}\u0000${firstTokens([expectedIterationPaths])}`;
+    return `expected at least one item in ${ruleName} but found ${found}\u0000expected one of: ${firstTokens([expectedIterationPaths])}`;
   },
 };

@@ -221,8 +221,29 @@ export class StmtChecker {
     }
     const want = unwrap(f.type);
     if (this.readOnly(f, target.expr)) this.x.check(value, want);
-    else this.x.expect(value, want, `the new value of '${describe(target.expr)}'`);
+    else if (this.x.expect(value, want, `the new value of '${describe(target.expr)}'`))
+      this.statusChange(target.expr, value);
   }
+
+  /** A response keeps its class: 180 may become 183, not 200 (a 2xx needs the far end's answer). */
+  private statusChange(target: Expr, value: Expr): void {
+    if (describe(target) !== 'response.status' || value.kind !== 'int') return;
+    const classes = new Set((this.hookStatuses ?? []).map((s) => s[0]));
+    const ok =
+      value.value >= 100 && value.value <= 699 && (classes.size !== 1 || classes.has(String(value.value)[0]));
+    if (!ok)
+      this.out.push(
+        diag(
+          'E406',
+          value.loc,
+          `a response handled here can only change to another ${[...classes][0] ?? '1-6'}xx code, not ${value.value}`,
+          'to fail the call, handle it in on failure',
+        ),
+      );
+  }
+
+  /** Status selectors of the response hook being checked ('180', '18x'), set by the type checker. */
+  hookStatuses: string[] | undefined;
 
   private headerTarget(t: Extract<Target, { kind: 'header' }>): void {
     if (t.name.kind !== 'string') return;

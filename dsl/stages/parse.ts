@@ -80,7 +80,9 @@ function lexErrors(path: string, text: string, errors: ILexingError[]): Diagnost
       'E001',
       pointLoc(path, e.line ?? 1, e.column ?? 1, e.length),
       `unexpected character ${shown}`,
-      'remove it, or put it inside a "string"',
+      ch === 0x3b
+        ? "statements end with the line; no ';' is needed"
+        : 'remove it, or put it inside a "string"',
     );
     out.push(last);
     runEnd = e.offset + e.length;
@@ -140,7 +142,7 @@ function syntaxErrors(path: string, tokens: IToken[], errors: IRecognitionExcept
     const [message, expected] = e.message.split('\u0000');
     let loc = t ? tokenLoc(path, t) : pointLoc(path, 1, 1);
     if (!real && t) loc = pointLoc(path, loc.endLine, loc.endColumn, 1);
-    const hint = expected ? `expected one of: ${expected}` : undefined;
+    const hint = expected || undefined;
     out.push(diag('E100', loc, message ?? 'syntax error', hint));
   }
   return out;

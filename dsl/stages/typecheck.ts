@@ -50,6 +50,12 @@ export function typecheck(
     info.hooks.set(h, ctx);
     x.hook = ctx;
     x.narrowed = new Set();
+    stmts.hookStatuses =
+      h.hook.kind === 'response'
+        ? h.hook.statuses.map((s) =>
+            s.kind === 'int' ? String(s.value) : s.kind === 'status' ? s.value : '',
+          )
+        : undefined;
     stmts.block(h.body);
   }
   return { info, diagnostics: out };

@@ -120,6 +120,24 @@ describe('random edits of valid programs', () => {
   });
 });
 
+describe('formatting preserves meaning', () => {
+  const withoutSpans = (v: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(v, (key, value: unknown) => (key === 'span' || key === 'files' ? undefined : value)),
+    );
+  it.each(seeds.map((c) => [c.title, c.source] as const))(
+    '%s lowers to the same IR after fmt',
+    (_title, src) => {
+      const formatted = format(src, 'main.rules');
+      expect(formatted.ok).toBe(true);
+      const before = compile({ 'main.rules': src });
+      const after = compile({ 'main.rules': formatted.text });
+      expect(withoutSpans(after.ir)).toEqual(withoutSpans(before.ir));
+      expect(after.diagnostics.map((d) => d.code)).toEqual(before.diagnostics.map((d) => d.code));
+    },
+  );
+});
+
 describe('hostile inputs', () => {
   const cases: [string, string][] = [
     [
