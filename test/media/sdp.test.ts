@@ -60,8 +60,14 @@ describe('parseSdp', () => {
     [GOOD.replace('s=call\r\n', ''), 'missing s= line'],
     [GOOD.replace('t=0 0\r\n', ''), 'missing t= line'],
     [GOOD.replace(/m=audio[\s\S]*/, ''), 'no m= line'],
-    [GOOD.replace('m=audio 4000', 'm=audio 99999'), 'line 7: malformed m= line "audio 99999 RTP/SAVP 96 0 101"'],
-    [GOOD.replace('m=audio 4000 RTP/SAVP 96 0 101', 'm=audio 4000 RTP/SAVP'), 'line 7: malformed m= line "audio 4000 RTP/SAVP"'],
+    [
+      GOOD.replace('m=audio 4000', 'm=audio 99999'),
+      'line 7: malformed m= line "audio 99999 RTP/SAVP 96 0 101"',
+    ],
+    [
+      GOOD.replace('m=audio 4000 RTP/SAVP 96 0 101', 'm=audio 4000 RTP/SAVP'),
+      'line 7: malformed m= line "audio 4000 RTP/SAVP"',
+    ],
     [GOOD.replace(' 96 0 101', ' 96 0 300'), 'm=audio: bad payload type 300'],
     [GOOD.replace('c=IN IP4 192.0.2.1', 'c=IN IP4'), 'malformed c= line "IN IP4"'],
     [GOOD.replace('c=IN IP4 192.0.2.1\r\n', ''), 'm=audio has no c= line and there is no session c= line'],
@@ -75,11 +81,13 @@ describe('parseSdp', () => {
 
   it('survives random garbage without anything but BadSdp', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 500; i++) {
       const lines = GOOD.split('\r\n');
       const at = Math.floor(random() * lines.length);
-      lines[at] = (lines[at] ?? '').slice(0, Math.floor(random() * 12)) + String.fromCharCode(Math.floor(random() * 128));
+      lines[at] =
+        (lines[at] ?? '').slice(0, Math.floor(random() * 12)) +
+        String.fromCharCode(Math.floor(random() * 128));
       try {
         parseSdp(lines.join('\r\n'));
       } catch (error) {

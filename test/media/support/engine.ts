@@ -14,7 +14,9 @@ export function portRange(size = 200): { portMin: number; portMax: number } {
   return { portMin, portMax: portMin + size - 1 };
 }
 
-export async function spawnConfig(overrides: Partial<MediaServiceConfig['rtpengine']> = {}): Promise<MediaServiceConfig> {
+export async function spawnConfig(
+  overrides: Partial<MediaServiceConfig['rtpengine']> = {},
+): Promise<MediaServiceConfig> {
   const binary = requireTool('rtpengine');
   return {
     rtpengine: {

@@ -51,14 +51,19 @@ export function alawToLinear(byte: number): number {
   return a & 0x80 ? t : -t;
 }
 
-export const encodeUlaw = (samples: ArrayLike<number>): Buffer => Buffer.from(Array.from(samples, linearToUlaw));
-export const encodeAlaw = (samples: ArrayLike<number>): Buffer => Buffer.from(Array.from(samples, linearToAlaw));
+export const encodeUlaw = (samples: ArrayLike<number>): Buffer =>
+  Buffer.from(Array.from(samples, linearToUlaw));
+export const encodeAlaw = (samples: ArrayLike<number>): Buffer =>
+  Buffer.from(Array.from(samples, linearToAlaw));
 export const decodeUlaw = (bytes: Uint8Array): number[] => Array.from(bytes, ulawToLinear);
 export const decodeAlaw = (bytes: Uint8Array): number[] => Array.from(bytes, alawToLinear);
 
 /** A sine tone, `count` samples at 8 kHz starting at sample `offset` (continuous across packets). */
 export function tone(frequency: number, count: number, offset = 0, amplitude = 8000): number[] {
-  return Array.from({ length: count }, (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * (offset + i)) / 8000));
+  return Array.from(
+    { length: count },
+    (_, i) => amplitude * Math.sin((2 * Math.PI * frequency * (offset + i)) / 8000),
+  );
 }
 
 /** Goertzel power of `frequency` in the samples, normalised by length. */

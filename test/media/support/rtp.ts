@@ -170,7 +170,9 @@ export function payloadTypeOf(sdp: string, encoding: string): number | undefined
   if (match) return Number(match[1]);
   const statics: Record<string, number> = { 'PCMU/8000': 0, 'PCMA/8000': 8, 'G722/8000': 9 };
   const pt = statics[encoding];
-  return pt !== undefined && new RegExp(`^m=audio \\d+ \\S+ (.* )?${pt}( |$)`, 'm').test(sdp) ? pt : undefined;
+  return pt !== undefined && new RegExp(`^m=audio \\d+ \\S+ (.* )?${pt}( |$)`, 'm').test(sdp)
+    ? pt
+    : undefined;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -76,7 +76,11 @@ export class SrtpContext {
   private tag(authenticated: Buffer, roc: number): Buffer {
     const rocBytes = Buffer.alloc(4);
     rocBytes.writeUInt32BE(roc >>> 0);
-    return createHmac('sha1', this.authKey).update(authenticated).update(rocBytes).digest().subarray(0, this.tagLength);
+    return createHmac('sha1', this.authKey)
+      .update(authenticated)
+      .update(rocBytes)
+      .digest()
+      .subarray(0, this.tagLength);
   }
 
   /** The packet index of a received sequence number (RFC 3711 Appendix A). */
@@ -102,7 +106,11 @@ export class SrtpContext {
     if (this.lastSeq !== undefined && seq < this.lastSeq && this.lastSeq - seq > 32768) this.roc += 1;
     this.lastSeq = seq;
     const index = (BigInt(this.roc) << 16n) | BigInt(seq);
-    const payload = aesCm(this.encryptionKey, this.iv(rtp.readUInt32BE(8), index), rtp.subarray(headerLength));
+    const payload = aesCm(
+      this.encryptionKey,
+      this.iv(rtp.readUInt32BE(8), index),
+      rtp.subarray(headerLength),
+    );
     const packet = Buffer.concat([rtp.subarray(0, headerLength), payload]);
     return Buffer.concat([packet, this.tag(packet, this.roc)]);
   }
@@ -117,7 +125,11 @@ export class SrtpContext {
     if (!timingSafeEqual(expected, srtp.subarray(srtp.length - this.tagLength))) return undefined;
     this.accept(seq, roc);
     const headerLength = rtpHeaderLength(packet);
-    const payload = aesCm(this.encryptionKey, this.iv(packet.readUInt32BE(8), index), packet.subarray(headerLength));
+    const payload = aesCm(
+      this.encryptionKey,
+      this.iv(packet.readUInt32BE(8), index),
+      packet.subarray(headerLength),
+    );
     return Buffer.concat([packet.subarray(0, headerLength), payload]);
   }
 }
