@@ -50,11 +50,17 @@ const loaded = loadRuleSetFromDisk(join(ROOT, 'bench/fixtures/zoom'));
 if (!loaded.ok) throw new Error(`bench rule set does not compile: ${JSON.stringify(loaded.diagnostics)}`);
 const tables = loadTables(join(ROOT, 'bench/fixtures/zoom/tables.yaml'));
 const message = loadMessage(readFileSync(join(ROOT, 'examples/messages/zoom-invite.sip'), 'utf8')).message;
-const { input } = hookInputFor(messageSnapshot(message), loaded.rules, { source: { ip: '162.12.233.59', port: 5061 } });
+const { input } = hookInputFor(messageSnapshot(message), loaded.rules, {
+  source: { ip: '162.12.233.59', port: 5061 },
+});
 
 const zoom = new RuleSetRuntime(loaded.rules, { routeTargets: loaded.routeTargets, tables });
 // The same rules without the per-call time limit, to show what isolated-vm's timer costs.
-const unlimited = new RuleSetRuntime(loaded.rules, { routeTargets: loaded.routeTargets, tables, limits: { hookTimeoutMs: 0 } });
+const unlimited = new RuleSetRuntime(loaded.rules, {
+  routeTargets: loaded.routeTargets,
+  tables,
+  limits: { hookTimeoutMs: 0 },
+});
 const emptyRules = compileRuleSet({ 'empty.rules': 'on request INVITE {}' });
 if (!emptyRules.ok) throw new Error('empty rule set does not compile');
 const empty = new RuleSetRuntime(emptyRules.rules, { routeTargets: [] });
@@ -65,7 +71,8 @@ const program = instantiate(loaded.rules, (table, key) => {
 
 // The three paths must agree before their speed means anything.
 const check = zoom.runHook(input);
-if (check.error || check.effects.at(-1)?.kind !== 'route') throw new Error(`unexpected result: ${JSON.stringify(check)}`);
+if (check.error || check.effects.at(-1)?.kind !== 'route')
+  throw new Error(`unexpected result: ${JSON.stringify(check)}`);
 const inproc = JSON.parse(program.run(JSON.stringify(input))) as { e: unknown[] };
 if (inproc.e.length !== check.effects.length) throw new Error('in-process run differs from the isolate');
 
@@ -78,8 +85,12 @@ const variants: Record<string, (i: HookInput) => void> = {
 for (const fn of Object.values(variants)) for (let i = 0; i < WARMUP; i++) fn(input);
 
 const rounds: Record<string, Stats[]> = { isolate: [], 'no-limit': [], empty: [], inproc: [] };
-for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of Object.entries(variants)) rounds[name]!.push(measure(() => fn(input)));
-const result = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, median(v)])) as Record<string, Stats>;
+for (let r = 0; r < ROUNDS; r++)
+  for (const [name, fn] of Object.entries(variants)) rounds[name]!.push(measure(() => fn(input)));
+const result = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, median(v)])) as Record<
+  string,
+  Stats
+>;
 zoom.close();
 unlimited.close();
 empty.close();
@@ -90,7 +101,9 @@ const lines = [
   `${'path'.padEnd(10)}${'p50 µs'.padStart(8)}${'p99 µs'.padStart(8)}${'p99.9 µs'.padStart(10)}${'calls/s'.padStart(10)}`,
 ];
 for (const [name, s] of Object.entries(result))
-  lines.push(`${name.padEnd(10)}${f(s.p50)}${f(s.p99)}${f(s.p999).padStart(10)}${Math.round(s.perSecond).toString().padStart(10)}`);
+  lines.push(
+    `${name.padEnd(10)}${f(s.p50)}${f(s.p99)}${f(s.p999).padStart(10)}${Math.round(s.perSecond).toString().padStart(10)}`,
+  );
 const iso = result.isolate!;
 lines.push(
   `ratios    isolate/empty p50 ${(iso.p50 / result.empty!.p50).toFixed(2)}×  p99 ${(iso.p99 / result.empty!.p99).toFixed(2)}×` +

@@ -145,7 +145,7 @@ export function prelude(plans: Record<string, NumberingPlan>) {
     const anchored = (prog[1]?.[0] as number) === 6;
     let cur = sc.cur;
     let next = sc.next;
-    let cn = 0;
+    let cn: number;
     let nn = 0;
     let found = false;
     // Follows jumps, splits, saves and assertions from pc at pos; pushes consuming states to `next`.
@@ -331,7 +331,13 @@ export function prelude(plans: Record<string, NumberingPlan>) {
     return undefined;
   }
   /** Headers whose values contain commas that do not separate list elements (RFC 3261 §7.3.1). */
-  const NOT_LISTS = ['date', 'www-authenticate', 'authorization', 'proxy-authenticate', 'proxy-authorization'];
+  const NOT_LISTS = [
+    'date',
+    'www-authenticate',
+    'authorization',
+    'proxy-authenticate',
+    'proxy-authorization',
+  ];
   function splitList(value: string): string[] {
     const out: string[] = [];
     let start = 0;

@@ -141,8 +141,12 @@ on request INVITE {
   });
 
   it('hostile snapshot data: __proto__ keys in parameters and variables stay plain data', () => {
-    const runtime = rt('var t: string = "none"\non request INVITE { log (to.params["polluted"] ?? "clean") + " " + t }');
-    const json = JSON.stringify(requestIn()).replace('"to":{', '"to":{"__proto__":{"polluted":"yes"},').replace('"vars":{}', '"vars":{"__proto__":{"t":"evil"}}');
+    const runtime = rt(
+      'var t: string = "none"\non request INVITE { log (to.params["polluted"] ?? "clean") + " " + t }',
+    );
+    const json = JSON.stringify(requestIn())
+      .replace('"to":{', '"to":{"__proto__":{"polluted":"yes"},')
+      .replace('"vars":{}', '"vars":{"__proto__":{"t":"evil"}}');
     const first = runtime.runJson(requestIn(), json);
     const second = runtime.runHook(requestIn());
     expect(first.effects[0]).toMatchObject({ kind: 'log', message: 'clean none' });

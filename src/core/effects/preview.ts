@@ -48,8 +48,7 @@ export interface PreviewResult {
   context: Omit<HookInput, 'message' | 'request'>;
   /** The message after the effects; for a reject or reply, the response status line instead. */
   output:
-    | { kind: 'message'; text: string }
-    | { kind: 'response'; statusLine: string; headers: [string, string][] };
+    { kind: 'message'; text: string } | { kind: 'response'; statusLine: string; headers: [string, string][] };
   input: string;
   diff: string;
   decisions: Decisions;
@@ -71,7 +70,7 @@ export function hookInputFor(
   const inDialog = snapshot.kind === 'request' && snapshot.to.params.tag !== undefined;
   // The transport the message came over is the one its top Via names (RFC 3261 §18.2.1).
   const via = /^SIP\/2\.0\/(UDP|TCP|TLS)\b/i.exec(headerValue(snapshot, 'via'))?.[1]?.toLowerCase();
-  const transport = o.transport ?? ((via as 'udp' | 'tcp' | 'tls' | undefined) ?? 'udp');
+  const transport = o.transport ?? (via as 'udp' | 'tcp' | 'tls' | undefined) ?? 'udp';
   const base = {
     inDialog,
     message: snapshot,
@@ -97,7 +96,8 @@ function headerValue(s: MessageSnapshot, name: string): string {
   for (const line of s.headers.split('\n')) {
     const colon = line.indexOf(':');
     const n = line.slice(0, colon).trim().toLowerCase();
-    if (n === name || (name === 'call-id' && n === 'i') || (name === 'via' && n === 'v')) return line.slice(colon + 1).trim();
+    if (n === name || (name === 'call-id' && n === 'i') || (name === 'via' && n === 'v'))
+      return line.slice(colon + 1).trim();
   }
   return '';
 }

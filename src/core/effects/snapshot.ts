@@ -54,7 +54,8 @@ function firstAddress(msg: SipMessage, name: string): NameAddrSnapshot | undefin
 
 function headerText(msg: SipMessage): string {
   let out = '';
-  for (const h of msg.headers) if (!h.removed) out += out === '' ? `${h.name}: ${h.value}` : `\n${h.name}: ${h.value}`;
+  for (const h of msg.headers)
+    if (!h.removed) out += out === '' ? `${h.name}: ${h.value}` : `\n${h.name}: ${h.value}`;
   return out;
 }
 

@@ -52,7 +52,7 @@ export function unifiedDiff(
       continue;
     }
     // A hunk: changes plus `context` lines around, merging changes closer than 2×context.
-    let start = Math.max(0, k - context);
+    const start = Math.max(0, k - context);
     let end = k;
     while (end < ops.length) {
       if (ops[end]!.t !== ' ') {
@@ -79,7 +79,6 @@ export function unifiedDiff(
     out += `@@ -${aLine},${aCount} +${bLine},${bCount} @@\n`;
     for (const o of hunk) out += `${o.t}${o.line}\n`;
     k = end;
-    start = end;
   }
   return out;
 }
