@@ -2,47 +2,158 @@
  * Wires the layers of a running SBC together. This is the only module that
  * knows every layer (DESIGN.md: "Only the entry point wires the layers").
  */
-import { createAdminServer } from './admin/server.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createAdminServer, type RuleActivator } from './admin/server.ts';
 import type { Config } from './config/index.ts';
 import type { Logger } from './log/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { compileRuleSet, RuleSetRuntime, type TableSource } from './runtime/index.ts';
+import { openSqliteStores, ProvisioningTables, type RuleVersion, type Stores } from './store/index.ts';
 
 export interface RunningSbc {
   /** Closes every listener and connection; resolves when all are closed. */
   close(): Promise<void>;
 }
 
-/** Raised when a listener cannot bind; names the address and the config key to change. */
-export class ListenError extends Error {
+/** Raised when the SBC cannot start; names the config key to change. */
+export class StartupError extends Error {
   readonly configKey: string;
+  constructor(configKey: string, message: string) {
+    super(message);
+    this.name = 'StartupError';
+    this.configKey = configKey;
+  }
+}
+
+/** Raised when a listener cannot bind; names the address and the config key to change. */
+export class ListenError extends StartupError {
   readonly address: string;
   readonly code: string;
   constructor(configKey: string, address: string, code: string) {
     const reason = code === 'EADDRINUSE' ? 'address already in use' : code;
-    super(`cannot listen on ${address} (${configKey}): ${reason}`);
+    super(configKey, `cannot listen on ${address} (${configKey}): ${reason}`);
     this.name = 'ListenError';
-    this.configKey = configKey;
     this.address = address;
     this.code = code;
   }
 }
 
 export async function startSbc(config: Config, logger: Logger, version: string): Promise<RunningSbc> {
-  const admin = createAdminServer({ logger, version });
+  const dataDir = resolve(config.data.dir);
+  let stores: Stores;
+  try {
+    stores = openSqliteStores(dataDir);
+  } catch (error) {
+    throw new StartupError(
+      'data.dir',
+      `cannot open the data directory ${dataDir} (data.dir): ${String(error)}`,
+    );
+  }
+  const tables = new ProvisioningTables(stores.lookup);
+  const rules = new ActiveRules(tables, logger);
+  const metrics = createMetrics();
+  let admin: ReturnType<typeof createAdminServer>;
+  try {
+    admin = createAdminServer({
+      logger,
+      version,
+      stores,
+      activator: rules,
+      metrics,
+      ...(config.admin.token ? { bootstrapToken: config.admin.token } : {}),
+      ...(config.admin.tls ? { tls: readTls(config.admin.tls) } : {}),
+    });
+  } catch (error) {
+    stores.close();
+    if (error instanceof StartupError) throw error;
+    throw new StartupError('admin.tls', `cannot start the admin API (admin.tls): ${String(error)}`);
+  }
+  const closeAll = async () => {
+    await admin.close();
+    rules.close();
+    stores.close();
+  };
+
+  try {
+    const restored = await admin.ruleSets.restoreActive();
+    if (restored) {
+      metrics.activeRuleVersion.set(restored.version);
+      logger.info({ version: restored.version, hash: restored.hash }, 'rule set restored');
+    }
+  } catch (error) {
+    // The stored version no longer loads (e.g. after an upgrade): run without rules, say so.
+    logger.error({ err: error }, 'the active rule set could not be loaded; activate a version');
+  }
+  if (!config.admin.token)
+    logger.info('no admin.token (SBC_ADMIN_TOKEN) configured: only stored tokens are accepted');
+
   const { host, port } = config.admin.listen;
   try {
     await admin.listen({ host, port });
   } catch (error) {
-    await admin.close();
+    await closeAll();
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ListenError('admin.listen', formatAddress(host, port), code);
   }
-  logger.info({ url: `http://${formatAddress(host, port)}` }, 'admin API listening');
+  const scheme = config.admin.tls ? 'https' : 'http';
+  logger.info({ url: `${scheme}://${formatAddress(host, port)}`, dataDir }, 'admin API listening');
 
-  return {
-    async close() {
-      await admin.close();
-    },
+  return { close: closeAll };
+}
+
+/**
+ * The rules runtime side of activation: each version is compiled and loaded into its own isolate
+ * before the pointer swaps (DESIGN.md "Hot reload"). Until the signaling core pins calls to
+ * versions, nothing else holds the old runtime, so it is closed at once.
+ */
+class ActiveRules implements RuleActivator {
+  private readonly tables: TableSource;
+  private readonly logger: Logger;
+  private current: { version: number; runtime: RuleSetRuntime } | undefined;
+
+  constructor(tables: TableSource, logger: Logger) {
+    this.tables = tables;
+    this.logger = logger.child({ component: 'rules' });
+  }
+
+  async activate(version: RuleVersion): Promise<void> {
+    const loaded = compileRuleSet(new Map(Object.entries(version.files)), { entry: version.entry });
+    if (!loaded.ok) {
+      const first = loaded.diagnostics.find((d) => d.severity === 'error');
+      throw new Error(
+        first ? `${first.file}:${first.line}:${first.column} ${first.message}` : 'does not compile',
+      );
+    }
+    const runtime = new RuleSetRuntime(loaded.rules, {
+      tables: this.tables,
+      log: this.logger,
+      routeTargets: loaded.routeTargets,
+    });
+    const old = this.current;
+    this.current = { version: version.version, runtime };
+    old?.runtime.close();
+    this.logger.info({ version: version.version, hash: version.hash }, 'rule set active');
+  }
+
+  close(): void {
+    this.current?.runtime.close();
+    this.current = undefined;
+  }
+}
+
+function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (path: string, key: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new StartupError(
+        key,
+        `cannot read ${path} (${key}): ${(error as NodeJS.ErrnoException).code ?? error}`,
+      );
+    }
   };
+  return { cert: read(files.cert, 'admin.tls.cert'), key: read(files.key, 'admin.tls.key') };
 }
 
 function formatAddress(host: string, port: number): string {
