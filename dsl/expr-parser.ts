@@ -61,7 +61,7 @@ export class ExprParser extends EmbeddedActionsParser {
     }
   }
 
-  private readonly depth = new WeakMap<Expr, number>();
+  private readonly depth = new Map<Expr, number>();
   private depthReported = false;
 
   /** Record the depth of a new node; past the limit it becomes an error node (E013, once per file). */
@@ -88,6 +88,7 @@ export class ExprParser extends EmbeddedActionsParser {
 
   resetLimits(): void {
     this.depthReported = false;
+    this.depth.clear();
   }
 
   protected errorExpr(t: IToken | undefined): Expr {

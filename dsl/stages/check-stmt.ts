@@ -117,10 +117,15 @@ export class StmtChecker {
           for (const k of absentFacts(only.cond)) this.x.narrowed.add(k);
         return;
       }
-      case 'set':
-        if (!this.allow('edit', s, `'${s.mode}'`)) return;
+      case 'set': {
+        // Call variables may be set in every hook; only message edits depend on the hook (§7.1).
+        const t = s.target;
+        const isVar =
+          t.kind === 'path' && t.expr.kind === 'name' && this.x.symbols.bindings.get(t.expr)?.kind === 'var';
+        if (!isVar && !this.allow('edit', s, `'${s.mode}'`)) return;
         this.assign(s.mode, s.target, s.value);
         return;
+      }
       case 'remove':
         if (!this.allow('edit', s, "'remove'")) return;
         if (s.target.kind === 'header') this.headerTarget(s.target);

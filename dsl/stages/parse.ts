@@ -53,6 +53,7 @@ export function parseFile(path: string, text: string): ParseResult {
   diagnostics.push(...parser.literalDiags, ...syntaxErrors(path, lexed.tokens, parser.errors));
   const file: SourceFile = { path, decls, comments, hasSyntaxErrors: diagnostics.length > 0 };
   parser.input = [];
+  parser.resetLimits();
   return { file, diagnostics };
 }
 
