@@ -1,0 +1,195 @@
+// Calls per second through a minimal drachtio-srf B2BUA on the embedded edge.
+// Run: node bench/edge.ts   (Node 24; also `npm run bench:edge`)
+//
+// sipp UAC -> edge (worker thread) -> B2BUA (this thread) -> edge -> sipp UAS,
+// all on 127.0.0.1 over UDP. The call rate ramps in steps of STEP_SECONDS;
+// the bench stops at the first step with a failed call. For each step it
+// prints the rate, failed calls, p50/p99 setup latency (INVITE sent to 200
+// received at the UAC, from sipp's -trace_rtt) and the CPU used by the
+// edge's thread and by the B2BUA's thread (% of one core).
+// Env: RATES="200,400,..." to choose the steps, STEP_SECONDS (default 10).
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Srf from 'drachtio-srf';
+import { startEmbeddedEdge } from '../src/edge/embedded-edge.ts';
+
+const RATES = (process.env.RATES ?? '200,400,600,800,1000,1200,1500,1800').split(',').map(Number);
+const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 10);
+const BUDGET_MS = 170_000;
+
+function sippPath(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v sipp'], { encoding: 'utf8' }).trim();
+  } catch {
+    console.error("sipp is not installed: run 'npm run setup:system' (Debian package sip-tester)");
+    process.exit(2);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+type Leg = { on(e: string, f: () => void): void; destroy(): Promise<unknown> };
+type App = {
+  invite(fn: (req: { calledNumber: string; body: string }, res: unknown) => void): void;
+  createB2BUA(req: unknown, res: unknown, uri: string, opts: object): Promise<{ uas: Leg; uac: Leg }>;
+  on(evt: string, fn: (err?: Error) => void): void;
+  connect(o: object): void;
+  disconnect(): void;
+};
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Setup times (ms) from sipp's -trace_rtt file(s): `date_ms;response_time_ms;rtd_no` lines. */
+function readRtt(dir: string): number[] {
+  const out: number[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('_rtt.csv'))) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n').slice(1)) {
+      const v = Number(line.split(';')[1]);
+      if (Number.isFinite(v) && line.trim() !== '') out.push(v);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+function statCounts(dir: string): { ok: number; failed: number } {
+  const lines = readFileSync(join(dir, 'stat.csv'), 'utf8').trim().split('\n');
+  const head = lines[0]!.split(';');
+  const last = lines[lines.length - 1]!.split(';');
+  const col = (n: string): number => Number(last[head.indexOf(n)]);
+  return { ok: col('SuccessfulCall(C)'), failed: col('FailedCall(C)') };
+}
+
+/** sipp's UDP buffers default to 64 KiB: a burst overflows them and looks like edge latency. */
+const SIPP_BUFFERS = ['-buff_size', String(4 * 1024 * 1024)];
+
+function run(
+  bin: string,
+  args: string[],
+  cwd: string,
+): { child: ChildProcess; done: Promise<number | null> } {
+  const child = spawn(bin, [...args, ...SIPP_BUFFERS], { cwd, stdio: 'ignore' });
+  return { child, done: new Promise((r) => child.on('close', (code) => r(code))) };
+}
+
+const cpuPct = (before: NodeJS.CpuUsage, after: NodeJS.CpuUsage, ms: number): number =>
+  (after.user + after.system - before.user - before.system) / 10 / ms;
+
+async function main(): Promise<void> {
+  const sipp = sippPath();
+  const started = Date.now();
+  const edge = await startEmbeddedEdge({
+    config: {
+      sip: { listen: [{ protocol: 'udp', host: '127.0.0.1' }], rateLimit: { perSecond: 1e6, burst: 1e6 } },
+      wire: { secret: 'bench' },
+    },
+    logLevel: 'warn',
+  });
+  const edgePort = edge.sip[0]!.port;
+  const uasPort = await freePort();
+  const srf = new Srf() as unknown as App;
+  srf.invite((req, res) => {
+    srf
+      .createB2BUA(req, res, `sip:${req.calledNumber}@127.0.0.1:${uasPort}`, { localSdpB: req.body })
+      .then(({ uas, uac }) => {
+        uas.on('destroy', () => void uac.destroy().catch(() => {}));
+        uac.on('destroy', () => void uas.destroy().catch(() => {}));
+      })
+      .catch(() => {});
+  });
+  await new Promise<void>((resolve, reject) => {
+    srf.on('connect', (err) => (err ? reject(err) : resolve()));
+    srf.on('error', () => {});
+    srf.connect({ ...edge.wire, reconnect: { maxAttempts: 1 } });
+  });
+  await new Promise((r) => setTimeout(r, 100));
+
+  const uasDir = mkdtempSync(join(tmpdir(), 'bench-uas-'));
+  const uas = run(
+    sipp,
+    ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin', '-timeout', '300s'],
+    uasDir,
+  );
+  await new Promise((r) => setTimeout(r, 300));
+
+  console.log(
+    `embedded edge bench: sipp uac -> edge udp/127.0.0.1:${edgePort} -> srf B2BUA -> edge -> sipp uas`,
+  );
+  console.log('rate(cps)  calls  failed  p50(ms)  p99(ms)  edge CPU%  b2bua CPU%');
+  let best: { rate: number; p50: number; p99: number } | undefined;
+  try {
+    for (const rate of RATES) {
+      if (Date.now() - started + (STEP_SECONDS + 15) * 1000 > BUDGET_MS) {
+        console.log('(time budget reached)');
+        break;
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'bench-uac-'));
+      const calls = rate * STEP_SECONDS;
+      const edgeBefore = (await edge.stats()).cpu;
+      const mainBefore = process.threadCpuUsage();
+      const t0 = Date.now();
+      const uac = run(
+        sipp,
+        [
+          `127.0.0.1:${edgePort}`,
+          ...['-sn', 'uac', '-s', 'service', '-i', '127.0.0.1', '-p', String(await freePort())],
+          ...['-r', String(rate), '-m', String(calls), '-l', String(rate * 5)],
+          ...['-timeout', `${STEP_SECONDS + 12}s`, '-nostdin', '-trace_rtt', '-rtt_freq', '1'],
+          ...['-trace_stat', '-stf', join(dir, 'stat.csv'), '-fd', '1'],
+        ],
+        dir,
+      );
+      await uac.done;
+      const ms = Date.now() - t0;
+      if (process.env.BENCH_DEBUG) console.log(`step took ${ms} ms`);
+      const edgeCpu = cpuPct(edgeBefore, (await edge.stats()).cpu, ms);
+      const mainCpu = cpuPct(mainBefore, process.threadCpuUsage(), ms);
+      const { ok, failed } = statCounts(dir);
+      const lost = calls - ok - failed;
+      const rtt = readRtt(dir);
+      const p50 = percentile(rtt, 50);
+      const p99 = percentile(rtt, 99);
+      rmSync(dir, { recursive: true, force: true });
+      const bad = failed + Math.max(0, lost);
+      console.log(
+        `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ` +
+          `${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${edgeCpu.toFixed(0).padStart(9)}  ${mainCpu.toFixed(0).padStart(10)}`,
+      );
+      if (bad > 0) break;
+      best = { rate, p50, p99 };
+      // Let the previous step's transactions drain before the next one.
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+  } finally {
+    uas.child.kill('SIGKILL');
+    await uas.done;
+    rmSync(uasDir, { recursive: true, force: true });
+    try {
+      srf.disconnect();
+    } catch {
+      // already gone
+    }
+    await edge.close();
+  }
+  if (best)
+    console.log(
+      `highest rate with 0 failed calls: ${best.rate} cps (p50 ${best.p50.toFixed(1)} ms, p99 ${best.p99.toFixed(1)} ms)`,
+    );
+  else console.log('no step completed without failures');
+}
+
+await main();
