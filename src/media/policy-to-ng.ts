@@ -222,7 +222,13 @@ function planDtmf(
   const answererTe = carriesTelephoneEvent(answerer) ?? offeredTe;
   const offererSends = offeredTe && offererTe;
   if (offeredTe && !offererTe) addCodecList(params, 'strip', [TE]);
-  else if (offererSends && !answererTe) addCodecList(params, 'mask', [TE]);
+  else if (offererSends && !answererTe) {
+    // Keep telephone-event on the offerer's side although the answerer never sees it:
+    // rtpengine then consumes (and reports) the events; measured: without `always
+    // transcode` it drops telephone-event from the answer to the offerer.
+    addCodecList(params, 'mask', [TE]);
+    addFlag(params, 'always transcode');
+  }
   if (answererTe && !offererSends) addCodecList(params, 'transcode', [TE]);
   const inject = offerer.dtmf === 'info' || answerer.dtmf === 'info';
   if (inject) addFlag(params, 'inject DTMF');

@@ -194,7 +194,7 @@ describe('DTMF (issue 8 item 5) and comfort noise (item 6)', () => {
   it('masks telephone-event toward an info leg and sets inject DTMF (SIP INFO digits are injected)', () => {
     const p = plan(CORE_OFFER, { offerer: core, answerer: { dtmf: 'info' } });
     expect(p.params.codec?.mask).toEqual(['telephone-event']);
-    expect(p.params.flags).toContain('inject DTMF');
+    expect(p.params.flags).toEqual(['always transcode', 'inject DTMF']);
     expect(p.injectDtmf).toBe(true);
   });
 
