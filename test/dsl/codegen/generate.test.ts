@@ -171,4 +171,58 @@ on request INVITE {
     expect(out.x).toBe('lookup failed');
     expect(rules.locations[out.w!]).toMatchObject({ line: 4 });
   });
+
+  it('evaluates regex edits, header parameters, pattern removal and replies in the rule', () => {
+    const rules = gen(`on request INVITE {
+  replace header "Diversion" /sip:\\+1/ with "sip:1"
+  replace ruri.user /^\\+1/ with "001"
+  remove header /^x-zoom-/i
+  set header "Contact" param "transport" = "tls"
+  remove header "Contact" param "ob"
+  remove pai
+  set pai = from
+  reply 200 "OK"
+}`);
+    const out = run(rules, requestIn());
+    expect(out.e?.map(({ at: _at, ...e }) => e)).toEqual([
+      {
+        kind: 'header.replace',
+        name: 'Diversion',
+        values: ['<sip:1@a>;reason=unconditional, <sip:+2@b>;reason=busy'],
+      },
+      { kind: 'field.set', field: ['ruri', 'user'], value: '0014085551212' },
+      { kind: 'header.remove', name: 'X-Zoom-Trace' },
+      { kind: 'header.set', name: 'Contact', param: 'transport', value: 'tls' },
+      { kind: 'header.remove', name: 'Contact', param: 'ob' },
+      { kind: 'field.remove', field: ['pai'] },
+      { kind: 'field.set', field: ['pai'], value: requestIn().message.from },
+      { kind: 'reply', code: 200, reason: 'OK' },
+    ]);
+  });
+
+  it('changes a response status and reads response fields in response handlers', () => {
+    const rules = gen(
+      'on response 180 {\n  if not response.has_sdp { set response.status = 183 }\n  log response.reason + str(response.status)\n}',
+    );
+    const input = requestIn(
+      { hook: 'response' },
+      { kind: 'response', status: 180, reason: 'Ringing', hasSdp: false },
+    );
+    const out = run(rules, input);
+    expect(out.e?.map((e) => (e.kind === 'log' ? e.message : e.value))).toEqual([183, 'Ringing180']);
+  });
+
+  it('refuses a regex escape outside the linear subset with a diagnostic at the rule', () => {
+    const r = compile({ 'main.rules': 'on request INVITE {\n  if ruri.user matches /\\p{L}/ { stop }\n}' });
+    if (!r.ir) return expect(r.diagnostics.some((d) => d.code === 'E005' || d.code === 'E006')).toBe(true);
+    const g = generate(r.ir);
+    expect(g.ok).toBe(false);
+    expect(g.ok ? [] : g.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'E006',
+        line: 2,
+        message: expect.stringMatching(/unsupported escape/),
+      }),
+    ]);
+  });
 });
