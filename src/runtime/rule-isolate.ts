@@ -14,6 +14,8 @@ export type CallOutcome =
   | { ok: false; kind: 'timeout' | 'memory' | 'throw' | 'disposed'; message: string; where: number };
 
 const KEY_MAX = 256;
+/** A provisioning row is a handful of short fields; anything larger is a data error, not a row. */
+const ROW_MAX = 65_536;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export class RuleIsolate {
@@ -41,7 +43,10 @@ export class RuleIsolate {
         if (--this.lookupsLeft < 0)
           throw new Error(`lookup: more than ${this.limits.maxLookups} lookups in one call`);
         const row = data.get(table, key);
-        return row === undefined ? undefined : JSON.stringify(projectRow(row, info.fields ?? {}));
+        if (row === undefined) return undefined;
+        const json = JSON.stringify(projectRow(row, info.fields ?? {}));
+        if (json.length > ROW_MAX) throw new Error(`lookup: row larger than ${ROW_MAX} characters`);
+        return json;
       };
       // Rules need none of these; removing them leaves hostile code fewer ways to block or grow.
       this.context.evalSync(

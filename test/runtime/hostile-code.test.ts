@@ -205,6 +205,24 @@ describe('hostile generated code is cut off and the runtime recovers', () => {
     expect(tables.get('numbers', '+1')).toEqual({ zoom: true, secret: 'hidden' });
   });
 
+  it('an oversized provisioning row is refused before it reaches the isolate', () => {
+    const tables = new InMemoryTables({ numbers: { '+1': { zoom: true } } });
+    tables.set('numbers', '+2', { zoom: true, tenant: 'x'.repeat(100_000) });
+    const { rt } = load(`$look('numbers', '+2'); ${OK_RESULT}`, 'const $look = globalThis.$lookup;', {
+      tables,
+    });
+    // Only declared fields cross: 'tenant' is not in this schema, so the row is small and served.
+    expect(timed(rt).error).toBeUndefined();
+    const wide = new RuleSetRuntime(
+      rawRules(rawProgram(`$look('numbers', '+2'); ${OK_RESULT}`, 'const $look = globalThis.$lookup;'), {
+        tables: [{ name: 'numbers', provisioning: 'numbers', fields: { zoom: 'bool', tenant: 'string' } }],
+      }),
+      { tables },
+    );
+    open.push(wide);
+    expect(timed(wide).error?.message).toMatch(/row larger than 65536/);
+  });
+
   it('the lookup function is not reachable from the global object after load', () => {
     const { rt } = load(
       "return JSON.stringify({ h: 0, t: [], e: [{ kind: 'log', level: 'info', at: 0, message: typeof globalThis.$lookup }] });",
