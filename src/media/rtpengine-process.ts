@@ -81,6 +81,11 @@ export class RtpengineProcess extends EventEmitter {
     return this.health_.state;
   }
 
+  /** The ng control address of this rtpengine. */
+  get endpoint(): { host: string; port: number } {
+    return { host: this.options.host, port: this.options.ngPort };
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -7,15 +7,16 @@ import { requireTool } from '../../support/system-tools.ts';
 import { freePort } from '../../support/ports.ts';
 import type { MediaServiceConfig } from '../../../src/media/media-service.ts';
 
-/** A 200-port RTP range unlikely to collide with another test file running at the same time. */
+/** An RTP port range (4 ports a call) unlikely to collide with another test file running at the same time. */
 export function portRange(size = 200): { portMin: number; portMax: number } {
-  const block = Math.floor(Math.random() * 100);
-  const portMin = 40_000 + block * 250;
+  const blocks = Math.floor(30_000 / (size + 50));
+  const portMin = 25_000 + Math.floor(Math.random() * blocks) * (size + 50);
   return { portMin, portMax: portMin + size - 1 };
 }
 
 export async function spawnConfig(
   overrides: Partial<MediaServiceConfig['rtpengine']> = {},
+  ports = 200,
 ): Promise<MediaServiceConfig> {
   const binary = requireTool('rtpengine');
   return {
@@ -24,7 +25,7 @@ export async function spawnConfig(
       binary,
       host: '127.0.0.1',
       ngPort: await freePort(),
-      ...portRange(),
+      ...portRange(ports),
       interface: '',
       endpoints: [],
       timeoutMs: 1000,
