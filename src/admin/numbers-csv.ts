@@ -39,6 +39,8 @@ export function parseNumbersCsv(text: string, knownCustomers: ReadonlySet<string
       bom: true,
       trim: true,
       skip_empty_lines: true,
+      // Rows of the wrong length are reported per row below, not as a broken file.
+      relax_column_count: true,
       info: true,
       max_record_size: 4096,
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;

@@ -31,7 +31,12 @@ export const RULE_PATH_PATTERN = '^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_][A-Za-z0-9_
 export const RuleFilesSchema = Type.Record(
   Type.String({ pattern: RULE_PATH_PATTERN, maxLength: LIMITS.maxPathLength }),
   Type.String({ maxLength: LIMITS.maxRuleFileBytes }),
-  { minProperties: 1, maxProperties: LIMITS.maxRuleFiles, description: 'relative path → file text' },
+  {
+    minProperties: 1,
+    maxProperties: LIMITS.maxRuleFiles,
+    additionalProperties: false,
+    description: 'relative path → file text',
+  },
 );
 
 export const RuleUploadBody = Type.Object(

@@ -71,13 +71,10 @@ export function createAdminServer(options: AdminServerOptions) {
     if (needed === 'public') return;
     const principal = await authenticator.authenticate(request.headers.authorization);
     if (!principal) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="sbc-admin"')
-        .send({
-          error: 'unauthorized',
-          message: 'a valid bearer token is needed (Authorization: Bearer TOKEN)',
-        });
+      return reply.code(401).header('www-authenticate', 'Bearer realm="sbc-admin"').send({
+        error: 'unauthorized',
+        message: 'a valid bearer token is needed (Authorization: Bearer TOKEN)',
+      });
     }
     if (!allows(principal.role, needed)) {
       return reply.code(403).send({

@@ -223,13 +223,17 @@ export function registerRuleRoutes(app: FastifyInstance, options: RuleRoutesOpti
       schema: {
         tags,
         summary: 'Roll back to the previously active version, or to a named one',
-        body: Type.Optional(RollbackBody),
+        body: RollbackBody,
         response: { 200: activationResponse, ...errors },
+      },
+      // No body at all means "to the previous version", like an empty object.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
       },
     },
     async (request) => {
       try {
-        const result = await ruleSets.rollback(request.body?.version, request.principal?.name ?? '');
+        const result = await ruleSets.rollback(request.body.version, request.principal?.name ?? '');
         metrics.ruleActivations.inc({ kind: 'rollback', result: 'ok' });
         metrics.activeRuleVersion.set(result.activation.version);
         audit(request, 'rules.rollback', `v${result.activation.version}`, {
