@@ -67,11 +67,9 @@ export class UdpTransport implements Transport {
   }
 
   #onMessage(buf: Buffer, address: string, port: number): void {
-    const limits = this.#opts.limits;
-    const result =
-      buf.length > limits.maxMessageBytes
-        ? ({ ok: false, error: { status: 513, reason: 'Message Too Large', canRespond: false } } as const)
-        : parseMessage(buf, { limits });
+    // A datagram is at most 64 KiB, so parsing the head of an oversized one is bounded
+    // work, and it lets the stack answer 513 instead of dropping silently.
+    const result = parseMessage(buf, { limits: this.#opts.limits });
     this.#opts.sink.receive(result, {
       protocol: 'udp',
       remote: { host: address, port },
