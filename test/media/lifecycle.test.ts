@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadSdp, MediaPolicyError, RtpengineError, sipStatusFor } from '../../src/media/errors.ts';
 import { MediaService } from '../../src/media/media-service.ts';
+import { NgClient } from '../../src/media/ng-client.ts';
 import type { CallMediaPolicy } from '../../src/media/policy.ts';
 import { PCMU } from './support/call.ts';
 import { spawnConfig } from './support/engine.ts';
@@ -14,20 +15,24 @@ import { RtpPeer } from './support/rtp.ts';
 
 let media: MediaService;
 let peer: RtpPeer;
+/** A second control connection, to change rtpengine's state behind the media layer's back. */
+let sideChannel: NgClient;
 
 beforeAll(async () => {
-  media = await MediaService.start(await spawnConfig({}, 800));
+  const config = await spawnConfig({}, 800);
+  media = await MediaService.start(config);
+  sideChannel = new NgClient({ host: '127.0.0.1', port: config.rtpengine.ngPort }, 1000);
   peer = await RtpPeer.open();
 });
 
 afterAll(async () => {
   peer?.close();
+  sideChannel?.close();
   await media?.close();
 });
 
 const plain: CallMediaPolicy = { offerer: { srtp: 'off' }, answerer: { srtp: 'off' } };
 const offerSdp = () => peer.sdp({ codecs: PCMU });
-const ngClient = () => (media as unknown as { pool: { clients(): { send: Function }[] } }).pool.clients()[0];
 
 type Outcome =
   | 'answered'
@@ -83,7 +88,7 @@ async function runCall(index: number, outcome: Outcome): Promise<string> {
     case 'lost-in-engine': {
       // rtpengine no longer knows the call (e.g. its own timeout): the answer fails with its reason.
       await session.offer(offerSdp(), plain, { fromTag: 'a' });
-      await ngClient()?.send('delete', { 'call-id': callId });
+      await sideChannel.send('delete', { 'call-id': callId });
       const error = await session.answer(peer.sdp({ codecs: PCMU }), 'b').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RtpengineError);
       await session.delete();
