@@ -1,33 +1,14 @@
 import type { Block, Expr, Stmt, Target } from '../ast.ts';
 import { diag } from '../diagnostics.ts';
 import { type FieldDef, membersOf, ROOTS, rootMembers } from '../fields.ts';
-import { blockTerminates, terminates } from '../flow.ts';
+import { blockTerminates } from '../flow.ts';
 import { FAILOVER_PROPS, MEDIA_PROPS } from '../schemas.ts';
 import { didYouMean } from '../suggest.ts';
 import { assignable, BOOL, ENUMS, isOptional, STRING, show, type Type, unwrap } from '../types.ts';
 import { checkRecord } from './check-config.ts';
-import { absentFacts, type ExprChecker, presentFacts } from './check-expr.ts';
-
-/** Headers the SBC manages itself; rules may read but not change them (RFC 3261 §8.1.1, §20.42). */
-const MANAGED_HEADERS = new Set([
-  'via',
-  'call-id',
-  'cseq',
-  'max-forwards',
-  'content-length',
-  'route',
-  'record-route',
-]);
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-
-type Action = 'edit' | 'route' | 'reject' | 'reply' | 'media';
-const ALLOWED: Record<string, Action[]> = {
-  'request-in': ['edit', 'route', 'reject', 'reply', 'media'],
-  'request-dialog': ['edit', 'reject', 'reply', 'media'],
-  'request-out': ['edit', 'media'],
-  response: ['edit', 'media'],
-  failure: ['route', 'reject'],
-};
+import type { ExprChecker } from './check-expr.ts';
+import { type Action, ALLOWED, describe, describeHook, HEADER_NAME, MANAGED_HEADERS } from './hook-policy.ts';
+import { absentFacts, presentFacts } from './narrowing.ts';
 
 /** Statement checks (docs/language.md §7) for one handler body. */
 export class StmtChecker {
@@ -371,32 +352,3 @@ export class StmtChecker {
     return f.type;
   }
 }
-
-function describe(e: Expr): string {
-  switch (e.kind) {
-    case 'name':
-      return e.name;
-    case 'member':
-      return `${describe(e.object)}.${e.name.name}`;
-    case 'index':
-      return `${describe(e.object)}[${e.index.kind === 'string' ? e.index.raw : '…'}]`;
-    default:
-      return 'this';
-  }
-}
-
-function describeHook(key: string, methods: string[]): string {
-  const m = methods.join(', ');
-  switch (key) {
-    case 'request-in':
-      return `an 'on request ${m}' handler`;
-    case 'request-dialog':
-      return `an in-dialog request handler`;
-    case 'request-out':
-      return `an 'on request … to' handler (the request is already routed)`;
-    default:
-      return `an 'on ${key}' handler`;
-  }
-}
-
-export { terminates };
