@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CODES } from '../../dsl/index.ts';
+import { CODES, ENUMS, FUNCTIONS, KEYWORDS } from '../../dsl/index.ts';
 import { loadCases } from './conformance.ts';
 
 /** docs/language.md and the compiler must agree: every code documented, every cited section present. */
@@ -23,5 +23,18 @@ describe('docs/language.md', () => {
     );
     const missing = [...cited].filter((s) => !headings.has(s));
     expect(missing).toEqual([]);
+  });
+
+  it('lists exactly the reserved words of the lexer in §2.3', () => {
+    const section = spec.slice(spec.indexOf('### 2.3'), spec.indexOf('### 2.4'));
+    const block = /```\n([^`]+)```/.exec(section)![1]!;
+    expect(block.split(/\s+/).filter(Boolean).sort()).toEqual([...KEYWORDS].sort());
+  });
+
+  it('documents every built-in function in §5.4 and every enumeration value in §4.4', () => {
+    const functions = spec.slice(spec.indexOf('### 5.4'), spec.indexOf('## 6.'));
+    for (const name of Object.keys(FUNCTIONS)) expect(functions, name).toContain(`\`${name}(`);
+    const enums = spec.slice(spec.indexOf('### 4.4'), spec.indexOf('### 4.5'));
+    for (const values of Object.values(ENUMS)) for (const v of values) expect(enums, v).toContain(v);
   });
 });
