@@ -81,12 +81,65 @@ const dataSchema = z.strictObject({
   dir: z.string({ error: 'expected a directory path' }).min(1).default('.data'),
 });
 
+const ngEndpoint = z.strictObject({ host: host('127.0.0.1'), port: port(22222) });
+
+const rtpengineSchema = z
+  .strictObject({
+    /** `spawn`: start and supervise a local rtpengine (default); `external`: use `endpoints`; `off`: no media anchoring. */
+    mode: z.enum(['spawn', 'external', 'off']).default('spawn'),
+    binary: z.string().min(1).default('rtpengine'),
+    /** spawn: address of the ng control port and of the RTP ports (loopback by default). */
+    host: host('127.0.0.1'),
+    ngPort: port(22222),
+    /** spawn: RTP/RTCP port range; each two-party call takes 4 ports (800 ports: 200 calls). */
+    portMin: port(30000),
+    portMax: port(30799),
+    /** spawn: rtpengine `--interface` value (e.g. `pub/10.0.0.5!203.0.113.5`); empty: `host`. */
+    interface: z.string().default(''),
+    /** external: rtpengine ng endpoints in priority order, health-checked, failed over. */
+    endpoints: z.array(ngEndpoint).default([]),
+    timeoutMs: z.number().int().min(50).max(60_000).default(1000),
+    pingIntervalMs: z.number().int().min(100).max(600_000).default(2000),
+    /** UDP port for rtpengine's DTMF reports (`--dtmf-log-dest`); 0: any free port (spawn only). */
+    dtmfLogPort: z.number().int().min(0).max(65535).default(0),
+  })
+  .refine((r) => r.portMin <= r.portMax, { error: 'portMin must not exceed portMax', path: ['portMax'] })
+  .refine((r) => r.mode !== 'external' || r.endpoints.length > 0, {
+    error: 'external mode needs at least one endpoint',
+    path: ['endpoints'],
+  });
+
+const mediaSchema = z.strictObject({
+  rtpengine: rtpengineSchema.prefault({}),
+  /** WAV (8 kHz mono PCM) played as ringback; empty: a generated ringing tone. */
+  ringbackFile: z.string().default(''),
+  /** Per-trunk media extras beside the rule file's `media { … }`: SRTP suites, a= rules, topology hiding. */
+  trunks: z
+    .record(
+      z.string(),
+      z.strictObject({
+        srtpSuites: z
+          .array(z.enum(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AEAD_AES_256_GCM']))
+          .min(1)
+          .optional(),
+        attributes: z
+          .strictObject({ allow: z.array(z.string()).optional(), remove: z.array(z.string()).optional() })
+          .optional(),
+        hideTopology: z.boolean().optional(),
+      }),
+    )
+    .default({}),
+  /** Trunk pairs whose media flows end to end without rtpengine (either direction). */
+  bypass: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
+});
+
 export const configSchema = z.strictObject({
   log: logSchema.prefault({}),
   sip: sipSchema.prefault({}),
   edge: edgeSchema.prefault({}),
   admin: adminSchema.prefault({}),
   data: dataSchema.prefault({}),
+  media: mediaSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
