@@ -9,6 +9,7 @@
  * Each is measured in rounds, interleaved, and the median round is reported. Goal: isolate p99 ≤ 50 µs.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { instantiate } from '../dsl/codegen/index.ts';
 import type { HookInput } from '../dsl/effects.ts';
@@ -97,7 +98,7 @@ empty.close();
 
 const f = (n: number) => n.toFixed(1).padStart(8);
 const lines = [
-  `rules benchmark: ${loaded.rules.ruleset} on zoom-invite.sip, ${CALLS} calls × ${ROUNDS} rounds (median round), node ${process.version}`,
+  `rules benchmark: ${loaded.rules.ruleset} on zoom-invite.sip, ${CALLS} calls × ${ROUNDS} rounds (median round), node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`,
   `${'path'.padEnd(10)}${'p50 µs'.padStart(8)}${'p99 µs'.padStart(8)}${'p99.9 µs'.padStart(10)}${'calls/s'.padStart(10)}`,
 ];
 for (const [name, s] of Object.entries(result))
