@@ -1,4 +1,12 @@
 /** The media layer's public API for the signaling core (see docs/media.md). */
+export {
+  callPolicy,
+  isBypass,
+  legPolicy,
+  type LegSource,
+  type MediaPolicyConfig,
+  reversed,
+} from './call-policy.ts';
 export { type DtmfDigit, digitToEvent, eventToDigit } from './dtmf-events.ts';
 export { BadSdp, MediaPolicyError, MediaUnavailable, RtpengineError, sipStatusFor } from './errors.ts';
 export { type MediaHealth, MediaService, type MediaServiceConfig } from './media-service.ts';
