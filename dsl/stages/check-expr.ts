@@ -151,6 +151,15 @@ export class ExprChecker {
   private name(e: ExprOf<'name'>, expected: Type | undefined): Type {
     const b = this.symbols.bindings.get(e) ?? { kind: 'free' };
     const want = expected ? unwrap(expected) : undefined;
+    if (
+      want?.k === 'list' &&
+      want.of.k === 'enum' &&
+      b.kind === 'free' &&
+      ENUMS[want.of.name].includes(e.name)
+    ) {
+      this.out.push(diag('E400', e.loc, `a list of ${want.of.name} is expected here`, `write: [${e.name}]`));
+      return ERROR;
+    }
     if (want?.k === 'enum' && b.kind === 'free') {
       const values = ENUMS[want.name];
       if (values.includes(e.name)) {

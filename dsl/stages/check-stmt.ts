@@ -4,7 +4,7 @@ import { type FieldDef, membersOf, ROOTS, rootMembers } from '../fields.ts';
 import { blockTerminates } from '../flow.ts';
 import { FAILOVER_PROPS, MEDIA_PROPS } from '../schemas.ts';
 import { didYouMean } from '../suggest.ts';
-import { assignable, BOOL, ENUMS, isOptional, STRING, show, type Type, unwrap } from '../types.ts';
+import { assignable, BOOL, ENUMS, ERROR, isOptional, STRING, show, type Type, unwrap } from '../types.ts';
 import { checkRecord } from './check-config.ts';
 import type { ExprChecker } from './check-expr.ts';
 import { type Action, ALLOWED, describe, describeHook, HEADER_NAME, MANAGED_HEADERS } from './hook-policy.ts';
@@ -59,6 +59,18 @@ export class StmtChecker {
     switch (s.kind) {
       case 'let': {
         const t = this.x.check(s.value);
+        if (t.k === 'table') {
+          this.out.push(
+            diag(
+              'E400',
+              s.value.loc,
+              'a table or parameter list is not a value',
+              'look one entry up instead: name[key]',
+            ),
+          );
+          this.x.info.lets.set(s, ERROR);
+          return;
+        }
         if (s.orElse) {
           if (!isOptional(t) && t.k !== 'error')
             this.out.push(
@@ -207,8 +219,17 @@ export class StmtChecker {
     }
     const want = unwrap(f.type);
     if (this.readOnly(f, target.expr)) this.x.check(value, want);
-    else if (this.x.expect(value, want, `the new value of '${describe(target.expr)}'`))
+    else if (this.x.expect(value, want, `the new value of '${describe(target.expr)}'`)) {
       this.statusChange(target.expr, value);
+      this.fieldValue(target.expr, value);
+    }
+  }
+
+  /** Ports are 1-65535. */
+  private fieldValue(target: Expr, value: Expr): void {
+    const path = describe(target);
+    if (path.endsWith('.port') && value.kind === 'int' && (value.value < 1 || value.value > 65535))
+      this.out.push(diag('E004', value.loc, `${value.value} is not a port (1-65535)`, undefined));
   }
 
   /** A response keeps its class: 180 may become 183, not 200 (a 2xx needs the far end's answer). */
@@ -293,6 +314,17 @@ export class StmtChecker {
     if (e.kind === 'index' && e.object.kind === 'member' && e.object.name.name === 'params') {
       const parent = this.parentDef(e.object.object);
       const el = rootMembers('ruri')!.params!.element!;
+      const owner = e.object.object;
+      // The From/To tags identify the dialog; the SBC owns them (RFC 3261 §19.3).
+      if (
+        e.index.kind === 'string' &&
+        e.index.value.toLowerCase() === 'tag' &&
+        owner.kind === 'name' &&
+        (owner.name === 'from' || owner.name === 'to')
+      ) {
+        this.out.push(diag('E402', e.loc, `the ${owner.name} tag is managed by the SBC`, undefined));
+        return undefined;
+      }
       if (parent) return { ...el, requestOnly: parent.requestOnly ?? false };
     }
     this.out.push(

@@ -164,6 +164,17 @@ export class BodyLowerer {
     return false;
   }
 
+  /** Member of a value; on a NameAddr, user/host are short for uri.user/uri.host (as for fields). */
+  private member(e: Extract<Expr, { kind: 'member' }>, base: { type: string; span: IrExpr['span'] }): IrExpr {
+    const object = this.expr(e.object);
+    const t = this.info.types.get(e.object);
+    if (t?.k === 'nameaddr' && (e.name.name === 'user' || e.name.name === 'host')) {
+      const uri: IrExpr = { type: 'Uri', span: base.span, op: 'member', object, name: 'uri' };
+      return { ...base, op: 'member', object: uri, name: e.name.name };
+    }
+    return { ...base, op: 'member', object, name: e.name.name };
+  }
+
   expr(e: Expr): IrExpr {
     const type = show(this.info.types.get(e) ?? ERROR);
     const sp = span(e.loc);
@@ -196,7 +207,7 @@ export class BodyLowerer {
         return { ...base, op: 'local', name: e.name };
       }
       case 'member':
-        return { ...base, op: 'member', object: this.expr(e.object), name: e.name.name };
+        return this.member(e, base);
       case 'index': {
         const o = e.object;
         if (o.kind === 'name' && this.symbols.bindings.get(o)?.kind === 'table')
