@@ -128,6 +128,16 @@ export function renderPreview(r: PreviewResult): string {
   for (const n of r.notes) out += `note: ${n}\n`;
   if (r.error)
     out += `\nRULE ERROR (${r.error.kind}) at ${where(r.error.at)}: ${r.error.message}\nfallback applied\n`;
+  out += '\n== Handlers\n';
+  for (const h of r.handlers) {
+    const mark =
+      h.result === 'ran'
+        ? 'ran'
+        : h.result === 'shadowed'
+          ? 'matches, but an earlier handler ran'
+          : `no: ${h.result}`;
+    out += `  ${where(h.at)}  ${h.id} on ${h.hook}: ${mark}\n`;
+  }
   out += '\n== Trace\n';
   for (const t of r.trace) out += `  ${where(t.at)}  ${t.label}\n`;
   out += '\n== Effects\n';

@@ -11,6 +11,7 @@ import type { IrValue } from '../../../dsl/ir.ts';
 import { serialize } from '../../edge/sip/index.ts';
 import { applyEffects, type Decisions, statusLine } from './apply-to-message.ts';
 import { classifyTrunk } from './classify.ts';
+import { type HandlerMatch, matchHandlers } from './handler-match.ts';
 import { loadMessage } from './message-file.ts';
 import { messageSnapshot } from './snapshot.ts';
 import { unifiedDiff } from './unified-diff.ts';
@@ -44,6 +45,8 @@ export interface PreviewResult {
   hook: HookName;
   trunk: string;
   handler: { id: string; at?: { file: string; line: number; column: number } } | null;
+  /** Every handler with whether it ran, was shadowed by an earlier one, or why it did not match. */
+  handlers: HandlerMatch[];
   /** The call context the hook ran with (everything of HookInput but the messages). */
   context: Omit<HookInput, 'message' | 'request'>;
   /** The message after the effects; for a reject or reply, the response status line instead. */
@@ -125,6 +128,7 @@ export function previewMessage(runner: HookRunner, content: string, o: PreviewOp
     hook,
     trunk,
     handler,
+    handlers: matchHandlers(runner.rules, input),
     context: contextOf(input),
     output,
     input: loaded.text,
