@@ -5,7 +5,7 @@ import type { IrHandler, IrHook, IrProgram, IrTable, IrValue } from '../ir.ts';
 import { CodegenError, GenContext, lit } from './context.ts';
 import { ExprEmitter } from './emit-expr.ts';
 import { type Line, StmtEmitter } from './emit-stmt.ts';
-import { prelude } from './prelude.ts';
+import { preludeSource } from './prelude.ts';
 
 /**
  * Code generation (docs/runtime.md): the IR of a rule set becomes one JavaScript program for the
@@ -109,7 +109,7 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
     for (const part of code.split('\n')) lines.push({ code: part, loc });
   };
   add("'use strict';");
-  add(`const $rt = (${prelude.toString()})(${lit(PLANS)});`);
+  add(`const $rt = ${preludeSource(PLANS)};`);
   add(`const $RX = ${lit(ctx.regexes)};`);
   const inline = ir.tables.map((t) =>
     t.source.kind === 'inline' ? `new Map(${lit(t.source.entries)})` : 'undefined',

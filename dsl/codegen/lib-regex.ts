@@ -1,0 +1,236 @@
+/**
+ * Linear-time regex matching for generated code: a Pike VM over the programs of regex.ts. Embedded
+ * in generated programs by source text (see prelude.ts), so it must stay self-contained: no imports,
+ * no outer variables, only JavaScript built-ins.
+ */
+export function regexLibrary() {
+  // ---- linear-time regex: a Pike VM over the programs of codegen/regex.ts ----
+  function classHas(ranges: number[], c: number): boolean {
+    for (let i = 0; i < ranges.length; i += 2) {
+      if (c < ranges[i]!) return false;
+      if (c <= ranges[i + 1]!) return true;
+    }
+    return false;
+  }
+  const isWord = (c: number) =>
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95 || (c >= 97 && c <= 122);
+  const isLineEnd = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+  function prevCode(s: string, pos: number): number {
+    return pos > 0 ? s.charCodeAt(pos - 1) : -1;
+  }
+
+  type Thread = { pc: number; caps: number[] };
+  type Rx = { prog: (number | number[])[][]; groups: number; marks?: Int32Array; gen?: number };
+  function rxExec(rx: Rx, s: string, start: number) {
+    const prog = rx.prog;
+    const n = s.length;
+    // Scratch marks live on the program and are reused across calls (a generation counter clears them).
+    if (rx.marks === undefined || (rx.gen ?? 0) > 0x3fffffff) {
+      rx.marks = new Int32Array(prog.length).fill(-1);
+      rx.gen = 0;
+    }
+    const marks = rx.marks;
+    let gen = rx.gen!;
+    // A pattern that starts with ^ can only match at 0: no new threads are started later.
+    const anchored = (prog[1]?.[0] as number) === 6;
+    let matched: number[] | null = null;
+    const stack: Thread[] = [];
+    const add = (list: Thread[], pc0: number, caps0: number[], pos: number) => {
+      stack.push({ pc: pc0, caps: caps0 });
+      while (stack.length > 0) {
+        const t = stack.pop()!;
+        let pc = t.pc;
+        let caps = t.caps;
+        for (;;) {
+          if (marks[pc] === gen) break;
+          marks[pc] = gen;
+          const ins = prog[pc]!;
+          const op = ins[0] as number;
+          if (op === 4) {
+            pc = ins[1] as number;
+          } else if (op === 3) {
+            stack.push({ pc: ins[2] as number, caps });
+            pc = ins[1] as number;
+          } else if (op === 5) {
+            caps = caps.slice();
+            caps[ins[1] as number] = pos;
+            pc++;
+          } else if (op === 6) {
+            if (pos !== 0) break;
+            pc++;
+          } else if (op === 7) {
+            if (pos !== n) break;
+            pc++;
+          } else if (op === 8 || op === 9) {
+            const a = pos > 0 && isWord(prevCode(s, pos));
+            const b = pos < n && isWord(s.charCodeAt(pos));
+            if ((a !== b) !== (op === 8)) break;
+            pc++;
+          } else {
+            list.push({ pc, caps });
+            break;
+          }
+        }
+      }
+    };
+    gen++;
+    const initial: number[] = new Array((rx.groups + 1) * 2).fill(-1);
+    let clist: Thread[] = [];
+    add(clist, 0, initial, start);
+    let pos = start;
+    for (;;) {
+      const c = pos < n ? s.codePointAt(pos)! : -1;
+      const w = c > 0xffff ? 2 : 1;
+      const nlist: Thread[] = [];
+      gen++;
+      for (const t of clist) {
+        const ins = prog[t.pc]!;
+        const op = ins[0] as number;
+        if (op === 10) {
+          matched = t.caps;
+          break;
+        }
+        if (c < 0) continue;
+        const ok = op === 2 ? !isLineEnd(c) : classHas(ins[1] as number[], c) !== (ins[2] === 1);
+        if (ok) add(nlist, t.pc + 1, t.caps, pos + w);
+      }
+      if (pos >= n) break;
+      pos += w;
+      if (matched === null && !anchored) add(nlist, 0, initial, pos);
+      // With no live thread a match can still start further on, unless one was found or cannot start.
+      if (nlist.length === 0 && (matched !== null || anchored)) break;
+      clist = nlist;
+    }
+    rx.gen = gen + 1;
+    return matched;
+  }
+
+  /**
+   * Match or not, without captures: the same automaton run over sets of program counters held in
+   * reusable typed arrays, so a test allocates nothing and stops at the first MATCH it reaches.
+   */
+  type TestScratch = { cur: Int32Array; next: Int32Array; marks: Int32Array; stack: Int32Array; gen: number };
+  const scratch = new WeakMap<Rx, TestScratch>();
+  function rxTest(rx: Rx, s: string): boolean {
+    const prog = rx.prog;
+    const len = prog.length;
+    let sc = scratch.get(rx);
+    if (sc === undefined || sc.gen > 0x3fffffff) {
+      sc = {
+        cur: new Int32Array(len),
+        next: new Int32Array(len),
+        marks: new Int32Array(len).fill(-1),
+        stack: new Int32Array(len + 1),
+        gen: 0,
+      };
+      scratch.set(rx, sc);
+    }
+    const marks = sc.marks;
+    const stack = sc.stack;
+    const n = s.length;
+    const anchored = (prog[1]?.[0] as number) === 6;
+    let cur = sc.cur;
+    let next = sc.next;
+    let cn: number;
+    let nn = 0;
+    let found = false;
+    // Follows jumps, splits, saves and assertions from pc at pos; pushes consuming states to `next`.
+    const add = (pc0: number, pos: number): void => {
+      let sp = 0;
+      stack[sp++] = pc0;
+      while (sp > 0 && !found) {
+        let pc = stack[--sp]!;
+        for (;;) {
+          if (marks[pc] === sc!.gen) break;
+          marks[pc] = sc!.gen;
+          const ins = prog[pc]!;
+          const op = ins[0] as number;
+          if (op === 4) pc = ins[1] as number;
+          else if (op === 3) {
+            stack[sp++] = ins[2] as number;
+            pc = ins[1] as number;
+          } else if (op === 5) pc++;
+          else if (op === 6) {
+            if (pos !== 0) break;
+            pc++;
+          } else if (op === 7) {
+            if (pos !== n) break;
+            pc++;
+          } else if (op === 8 || op === 9) {
+            const a = pos > 0 && isWord(prevCode(s, pos));
+            const b = pos < n && isWord(s.charCodeAt(pos));
+            if ((a !== b) !== (op === 8)) break;
+            pc++;
+          } else if (op === 10) {
+            found = true;
+            return;
+          } else {
+            next[nn++] = pc;
+            break;
+          }
+        }
+      }
+    };
+    sc.gen++;
+    add(0, 0);
+    let pos = 0;
+    while (!found) {
+      [cur, next] = [next, cur];
+      cn = nn;
+      nn = 0;
+      if (pos >= n) break;
+      const c = s.codePointAt(pos)!;
+      const w = c > 0xffff ? 2 : 1;
+      sc.gen++;
+      for (let i = 0; i < cn && !found; i++) {
+        const pc = cur[i]!;
+        const ins = prog[pc]!;
+        const ok = ins[0] === 2 ? !isLineEnd(c) : classHas(ins[1] as number[], c) !== (ins[2] === 1);
+        if (ok) add(pc + 1, pos + w);
+      }
+      pos += w;
+      if (!anchored && !found) add(0, pos);
+      if (nn === 0 && anchored) break;
+    }
+    sc.gen++;
+    return found;
+  }
+
+  function rxCapture(rx: Rx, s: string, group: number) {
+    const m = rxExec(rx, s, 0);
+    if (m === null || group < 0 || group > rx.groups) return undefined;
+    const a = m[group * 2]!;
+    const b = m[group * 2 + 1]!;
+    return a < 0 || b < 0 ? undefined : s.slice(a, b);
+  }
+
+  /** Replace every match; `$1`…`$9` insert groups, `$$` a dollar sign. */
+  function rxReplace(rx: Rx, s: string, rep: string) {
+    let out = '';
+    let pos = 0;
+    let last = 0;
+    while (pos <= s.length) {
+      const m = rxExec(rx, s, pos);
+      if (m === null) break;
+      const a = m[0]!;
+      const b = m[1]!;
+      out += s.slice(last, a);
+      for (let i = 0; i < rep.length; i++) {
+        const ch = rep[i];
+        const d = rep.charCodeAt(i + 1) - 48;
+        if (ch === '$' && rep[i + 1] === '$') {
+          out += '$';
+          i++;
+        } else if (ch === '$' && d >= 1 && d <= 9) {
+          if (d <= rx.groups && m[d * 2]! >= 0) out += s.slice(m[d * 2], m[d * 2 + 1]);
+          i++;
+        } else out += ch;
+      }
+      last = b;
+      pos = b > a ? b : b + (s.codePointAt(b)! > 0xffff ? 2 : 1);
+    }
+    return out + s.slice(last);
+  }
+
+  return { rxExec, rxTest, rxCapture, rxReplace };
+}
