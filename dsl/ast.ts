@@ -116,7 +116,8 @@ export type Hook =
   | { kind: 'response'; statuses: Expr[]; trunk?: Ident; loc: Loc }
   | { kind: 'failure'; trunk?: Ident; loc: Loc };
 
-export type Decl =
+/** `recovered`: a syntax error follows inside this declaration, so later stages stay quiet about it. */
+export type Decl = { recovered?: boolean } & (
   | { kind: 'ruleset'; name: Ident; loc: Loc }
   | { kind: 'import'; path: Expr; loc: Loc }
   | { kind: 'trunk'; name: Ident; props: Property[]; loc: Loc }
@@ -124,7 +125,8 @@ export type Decl =
   | { kind: 'table'; name: Ident; source?: Ident[]; schema?: SchemaField[]; entries?: TableEntry[]; loc: Loc }
   | { kind: 'var'; name: Ident; type?: TypeRef; value: Expr; loc: Loc }
   | { kind: 'counter'; name: Ident; loc: Loc }
-  | { kind: 'handler'; hook: Hook; body: Block; loc: Loc };
+  | { kind: 'handler'; hook: Hook; body: Block; loc: Loc }
+);
 
 export interface Comment {
   text: string;
@@ -137,4 +139,9 @@ export interface SourceFile {
   comments: Comment[];
   /** True when the file had lexical or syntax errors (the AST is a best-effort recovery). */
   hasSyntaxErrors: boolean;
+  /**
+   * When the file has syntax errors: the lines where a top-level declaration keyword starts a line
+   * (the regions in which one syntax error silences the rest, docs/language.md §3.1).
+   */
+  regionStarts?: number[];
 }

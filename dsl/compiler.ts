@@ -72,6 +72,7 @@ export function runStages(entry: string, load: (path: string) => ParseResult | u
   for (const d of [...names.diagnostics, ...types.diagnostics]) {
     if (!(syntaxBroken && MAYBE_CASCADE.has(d.code))) diagnostics.push(d);
   }
+  if (syntaxBroken) diagnostics.splice(0, diagnostics.length, ...oneSyntaxErrorPerRegion(files, diagnostics));
   let ir: IrProgram | undefined;
   if (!diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(...lint(names.symbols));
@@ -82,6 +83,35 @@ export function runStages(entry: string, load: (path: string) => ParseResult | u
     diagnostics: capPerFile(dedupe(sortDiagnostics(diagnostics))),
     files: files.map((f) => f.path),
   };
+}
+
+/**
+ * After a syntax error its whole declaration is guesswork: keep the first syntax error of each
+ * region (a top-level declaration, by its starting line) and the lexical findings before it, and
+ * drop every other finding in that region. Other declarations are still fully checked.
+ */
+function oneSyntaxErrorPerRegion(files: SourceFile[], list: Diagnostic[]): Diagnostic[] {
+  const starts = new Map(files.map((f) => [f.path, f.regionStarts]));
+  const regionOf = (d: Diagnostic): number => {
+    const s = starts.get(d.file);
+    if (!s) return -1;
+    let lo = 0;
+    for (let i = 0; i < s.length; i++) if (s[i]! <= d.line) lo = i;
+    return lo;
+  };
+  const ordered = sortDiagnostics(list);
+  const firstSyntax = new Map<string, Diagnostic>();
+  for (const d of ordered) {
+    const key = `${d.file}#${regionOf(d)}`;
+    if (d.code === 'E100' && !firstSyntax.has(key)) firstSyntax.set(key, d);
+  }
+  return ordered.filter((d) => {
+    const first = firstSyntax.get(`${d.file}#${regionOf(d)}`);
+    if (!first || d === first) return true;
+    // Lexical and literal findings stand on their own; checks of a misparsed region do not.
+    const before = d.line < first.line || (d.line === first.line && d.column < first.column);
+    return before && d.code < 'E100';
+  });
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

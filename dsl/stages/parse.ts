@@ -1,5 +1,5 @@
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
-import type { Comment, Loc, SourceFile } from '../ast.ts';
+import type { Comment, Decl, Loc, SourceFile } from '../ast.ts';
 import { type Diagnostic, diag } from '../diagnostics.ts';
 import { keywords, LBrace, LBracket, LParen, RBrace, RBracket, RParen, ruleLexer } from '../lexer.ts';
 import { LIMITS } from '../limits.ts';
@@ -52,9 +52,33 @@ export function parseFile(path: string, text: string): ParseResult {
   parser.decls = [];
   diagnostics.push(...parser.literalDiags, ...syntaxErrors(path, lexed.tokens, parser.errors));
   const file: SourceFile = { path, decls, comments, hasSyntaxErrors: diagnostics.length > 0 };
+  if (parser.errors.length > 0) {
+    file.regionStarts = regionStarts(text);
+    markRecovered(decls, diagnostics);
+  }
   parser.input = [];
   parser.resetLimits();
   return { file, diagnostics };
+}
+
+const DECLARATION_START = /^(?:on|trunk|group|table|var|counter|import|ruleset)\b/;
+
+/** Lines (1-based) that begin with a declaration keyword in column 1, as formatted files do. */
+function regionStarts(text: string): number[] {
+  const starts = [1];
+  text.split(/\r\n|\r|\n/).forEach((line, i) => {
+    if (i > 0 && DECLARATION_START.test(line)) starts.push(i + 1);
+  });
+  return starts;
+}
+
+/** A declaration followed by a syntax error before the next one was only partly understood. */
+function markRecovered(decls: Decl[], diagnostics: Diagnostic[]): void {
+  const errorLines = diagnostics.filter((d) => d.code === 'E100').map((d) => d.line);
+  decls.forEach((d, i) => {
+    const next = decls[i + 1]?.loc.line ?? Number.POSITIVE_INFINITY;
+    if (errorLines.some((l) => l >= d.loc.line && l < next)) d.recovered = true;
+  });
 }
 
 function pointLoc(file: string, line: number, column: number, length = 1): Loc {

@@ -115,6 +115,7 @@ function typeRef(x: ExprChecker, t: TypeRef): Type {
 }
 
 function table(x: ExprChecker, d: TableDecl): { key: Type; value: Type } {
+  if (d.recovered) return { key: ERROR, value: ERROR };
   if (d.source) {
     const key = PROVISIONING_KEYS[d.source[1]?.name ?? ''] ?? ERROR;
     const fields: Record<string, Type> = {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, type Diagnostic, format } from '../../dsl/index.ts';
+import { compile, type Diagnostic, format, ruleLexer } from '../../dsl/index.ts';
 import { loadCases } from './conformance.ts';
 
 /**
@@ -117,6 +117,25 @@ describe('random edits of valid programs', () => {
     const result = compile({ 'main.rules': 'on request INVITE { reject 403 "x" ' });
     expect(result.diagnostics.map((d) => d.code)).toEqual(['E100']);
     expect(result.ir).toBeUndefined();
+  });
+});
+
+describe('one mistake, one diagnostic (docs/language.md §3.1)', () => {
+  it('deleting one token from a valid program almost always gives exactly one error', () => {
+    let broken = 0;
+    let single = 0;
+    for (const c of seeds) {
+      const tokens = ruleLexer.tokenize(c.source).tokens;
+      for (let i = 0; i < tokens.length; i += 3) {
+        const t = tokens[i]!;
+        const src = c.source.slice(0, t.startOffset) + c.source.slice(t.endOffset! + 1);
+        const errors = compile({ 'main.rules': src }).diagnostics.filter((d) => d.severity === 'error');
+        if (errors.length > 0) broken++;
+        if (errors.length === 1) single++;
+      }
+    }
+    expect(broken).toBeGreaterThan(500);
+    expect(single / broken).toBeGreaterThan(0.9);
   });
 });
 
