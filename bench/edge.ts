@@ -152,6 +152,7 @@ async function main(): Promise<void> {
           ...['-trace_stat', '-stf', join(dir, 'stat.csv'), '-fd', '1'],
         ],
         dir,
+        (STEP_SECONDS + 15) * 1000,
       );
       await uac.done;
       const ms = Date.now() - t0;

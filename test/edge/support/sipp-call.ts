@@ -41,7 +41,9 @@ export async function runCalls(
   o: CallRun,
 ): Promise<{ uac: SippResult; uas: SippResult }> {
   const t = transportArgs(o.transport, o.cert);
-  const limit = ['-m', String(o.calls), '-timeout', `${o.timeoutSeconds ?? 30}s`];
+  const seconds = o.timeoutSeconds ?? 30;
+  const limit = ['-m', String(o.calls), '-timeout', `${seconds}s`];
+  const killAfter = (seconds + 10) * 1000;
   const uas = startSipp([
     ...scenario(o.uas),
     '-i',
@@ -53,21 +55,24 @@ export async function runCalls(
     ...(o.uasArgs ?? []),
   ]);
   await settle();
-  const uac = startSipp([
-    `127.0.0.1:${o.uacTarget ?? h.sipPort(o.transport)}`,
-    ...scenario(o.uac),
-    '-s',
-    'service',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freePort()),
-    ...t,
-    ...limit,
-    '-r',
-    String(o.rate ?? 10),
-    ...(o.uacArgs ?? []),
-  ]);
+  const uac = startSipp(
+    [
+      `127.0.0.1:${o.uacTarget ?? h.sipPort(o.transport)}`,
+      ...scenario(o.uac),
+      '-s',
+      'service',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      ...t,
+      ...limit,
+      '-r',
+      String(o.rate ?? 10),
+      ...(o.uacArgs ?? []),
+    ],
+    killAfter,
+  );
   const a = await uac.done;
   const b = await uas.done;
   return { uac: a, uas: b };

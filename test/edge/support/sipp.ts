@@ -30,7 +30,7 @@ export interface SippRun {
 const running = new Set<ChildProcess>();
 
 /** Starts sipp with `args` (scenario, addresses, -m, -timeout are the caller's) in its own temp dir. */
-export function startSipp(args: string[]): SippRun {
+export function startSipp(args: string[], killAfterMs = 120_000): SippRun {
   const bin = requireTool('sipp');
   const dir = mkdtempSync(join(tmpdir(), 'sipp-'));
   const child = spawn(bin, [...args, '-nostdin', '-trace_stat', '-stf', join(dir, 'stat.csv')], {
@@ -38,6 +38,8 @@ export function startSipp(args: string[]): SippRun {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
+  // sipp's own -timeout has been seen not to fire under overload: bound every run here too.
+  const guard = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (c: Buffer) => {
@@ -49,6 +51,7 @@ export function startSipp(args: string[]): SippRun {
   });
   const done = new Promise<SippResult>((resolve) => {
     child.on('close', (code) => {
+      clearTimeout(guard);
       running.delete(child);
       const counts = finalCounts(dir);
       resolve({ code, stdout, stderr, dir, ...counts });
