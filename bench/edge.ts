@@ -77,13 +77,22 @@ function statCounts(dir: string): { ok: number; failed: number } {
 /** sipp's UDP buffers default to 64 KiB: a burst overflows them and looks like edge latency. */
 const SIPP_BUFFERS = ['-buff_size', String(4 * 1024 * 1024)];
 
+/** Starts sipp; `killAfterMs` bounds it even when sipp's own -timeout does not fire (seen under overload). */
 function run(
   bin: string,
   args: string[],
   cwd: string,
+  killAfterMs?: number,
 ): { child: ChildProcess; done: Promise<number | null> } {
   const child = spawn(bin, [...args, ...SIPP_BUFFERS], { cwd, stdio: 'ignore' });
-  return { child, done: new Promise((r) => child.on('close', (code) => r(code))) };
+  const guard = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  const done = new Promise<number | null>((r) =>
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      r(code);
+    }),
+  );
+  return { child, done };
 }
 
 const cpuPct = (before: NodeJS.CpuUsage, after: NodeJS.CpuUsage, ms: number): number =>
