@@ -11,7 +11,7 @@ import { preludeSource } from './prelude.ts';
  * Code generation (docs/runtime.md): the IR of a rule set becomes one JavaScript program for the
  * isolate, with one function per handler, and tables that map every effect, trace point and
  * generated line back to the rule file. The program defines two globals:
- *   __sbc_run(inputJson) -> resultJson     one hook call (see RunOutput)
+ *   __sbc_run(input) -> resultJson         one hook call: input as JSON text or a copied object (RunOutput)
  *   __sbc_where() -> number                location index of the statement running last
  * and reads one host function, $lookup(table, key) -> rowJson | undefined, captured at load time.
  */
@@ -167,7 +167,7 @@ globalThis.__sbc_run = function (json) {
   const t = [];
   let h = -1;
   try {
-    const $I = JSON.parse(json);
+    const $I = typeof json === 'string' ? JSON.parse(json) : json;
     h = $select($I);
     if (h >= 0) {
       const $V = Object.assign(Object.create(null), $VARS);

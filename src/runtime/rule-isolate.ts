@@ -21,7 +21,7 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export class RuleIsolate {
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
-  private readonly run: ivm.Reference<(json: string) => string>;
+  private readonly run: ivm.Reference<(input: string | object) => string>;
   private readonly where: ivm.Reference<() => number>;
   private readonly limits: RuntimeLimits;
   private lookupsLeft = 0;
@@ -71,12 +71,21 @@ export class RuleIsolate {
     return this.isolate.isDisposed;
   }
 
-  call(inputJson: string): CallOutcome {
+  /**
+   * One hook call. The input is JSON text, or a plain object that isolated-vm copies in (structured
+   * clone: data only, no code runs). The result is always JSON text made inside the call, so nothing
+   * of the rule's runs after the time limit is lifted.
+   */
+  call(input: string | object): CallOutcome {
     if (this.isolate.isDisposed)
       return { ok: false, kind: 'disposed', message: 'isolate is disposed', where: -1 };
     this.lookupsLeft = this.limits.maxLookups;
     try {
-      const json = this.run.applySync(undefined, [inputJson], { timeout: this.limits.hookTimeoutMs });
+      const timeout = this.limits.hookTimeoutMs;
+      const json =
+        typeof input === 'string'
+          ? this.run.applySync(undefined, [input], { timeout })
+          : this.run.applySync(undefined, [input as never], { timeout, arguments: { copy: true } });
       return { ok: true, json };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

@@ -53,23 +53,17 @@ export class RuleSetRuntime {
     return new RuleIsolate(this.rules.source, this.rules.tables, this.tables, this.limits);
   }
 
+  /** One hook call; the snapshot is copied into the isolate (docs/runtime.md "Crossing into the isolate"). */
   runHook(input: HookInput): HookResult {
-    let json: string;
-    try {
-      json = JSON.stringify(input);
-    } catch (e) {
-      return this.fail(
-        input,
-        { kind: 'invalid-result', message: `input is not serialisable: ${String(e)}` },
-        -1,
-        [],
-      );
-    }
-    return this.runJson(input, json);
+    return this.runWith(input, input);
   }
 
   /** The same call with the input already serialised (the core can serialise once and reuse it). */
   runJson(input: HookInput, json: string): HookResult {
+    return this.runWith(input, json);
+  }
+
+  private runWith(input: HookInput, payload: HookInput | string): HookResult {
     if (this.closed) return this.fail(input, { kind: 'no-isolate', message: 'rule set is closed' }, -1, []);
     let iso = this.isolate;
     if (iso === undefined || iso.disposed) {
@@ -86,7 +80,18 @@ export class RuleSetRuntime {
         );
       }
     }
-    const outcome: CallOutcome = iso.call(json);
+    let outcome: CallOutcome;
+    try {
+      outcome = iso.call(payload);
+    } catch (e) {
+      // isolated-vm refuses what it cannot copy (functions, symbols) before the isolate runs.
+      return this.fail(
+        input,
+        { kind: 'invalid-result', message: `input cannot be copied: ${String(e)}` },
+        -1,
+        [],
+      );
+    }
     if (!outcome.ok) {
       // A timed-out isolate is alive but its program state is suspect, so it is replaced too.
       if (outcome.kind !== 'throw') {

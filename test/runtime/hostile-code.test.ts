@@ -38,7 +38,9 @@ const FALLBACK = { kind: 'reject', code: 500 };
 
 describe('hostile generated code is cut off and the runtime recovers', () => {
   it('an infinite loop times out, gets the fallback, and the isolate is replaced', () => {
-    const { rt, errors } = load(`if (JSON.parse(json).call.id === 'loop') for (;;) {} ${OK_RESULT}`);
+    const { rt, errors } = load(
+      `if ((typeof json === 'string' ? JSON.parse(json) : json).call.id === 'loop') for (;;) {} ${OK_RESULT}`,
+    );
     const bad = rt.runHook(requestIn({ call: { id: 'loop', attempt: 1, trunk: 'zoom' } }));
     expect(bad.error?.kind).toBe('timeout');
     expect(bad.effects[0]).toMatchObject(FALLBACK);
@@ -50,7 +52,7 @@ describe('hostile generated code is cut off and the runtime recovers', () => {
 
   it('a memory bomb hits the memory limit; the isolate is rebuilt for the next call', () => {
     const { rt } = load(
-      `if (JSON.parse(json).call.id === 'bomb') { const a = []; for (;;) a.push(new Array(1e5).fill(a.length)); } ${OK_RESULT}`,
+      `if ((typeof json === 'string' ? JSON.parse(json) : json).call.id === 'bomb') { const a = []; for (;;) a.push(new Array(1e5).fill(a.length)); } ${OK_RESULT}`,
       '',
       { limits: { hookTimeoutMs: 5000, memoryMb: 16 } },
     );

@@ -73,6 +73,20 @@ describe('RuleSetRuntime', () => {
     });
   });
 
+  it('gives the same result for a copied snapshot and for its JSON text', () => {
+    const tables = new InMemoryTables({ numbers: { '+14085551212': { zoom: true, tenant: 'acme' } } });
+    const runtime = rt(ZOOM, { tables });
+    const input = requestIn();
+    expect(runtime.runJson(input, JSON.stringify(input))).toEqual(runtime.runHook(input));
+  });
+
+  it('refuses an input that cannot be copied (a function) with the fallback, not an exception', () => {
+    const input = requestIn({ vars: { tenant: (() => 'x') as never } });
+    const r = rt(ZOOM).runHook(input);
+    expect(r.error).toBeDefined();
+    expect(r.effects[0]).toMatchObject({ kind: 'reject', code: 500 });
+  });
+
   it('gives no effects when no handler matches', () => {
     const r = rt(ZOOM).runHook(requestIn({}, { method: 'OPTIONS' }));
     expect(r).toMatchObject({ handler: '', effects: [], trace: [] });
