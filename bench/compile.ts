@@ -4,6 +4,7 @@
  *  - a 1,000-line file re-checked after a one-line edit, as the editor does per keystroke (goal < 30 ms).
  * Run: node bench/compile.ts
  */
+import { loadavg } from 'node:os';
 import { compile, parseFile, Workspace } from '../dsl/index.ts';
 
 function generate(targetLines: number): string {
@@ -58,17 +59,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function time(fn: () => void, runs: number): number {
+const best = new Map<string, number>();
+/** Median of `runs` timings; the best run is kept too, since the 2 cores are shared with other work. */
+function time(fn: () => void, runs: number, label = ''): number {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     fn();
     samples.push(performance.now() - t0);
   }
+  best.set(label, Math.min(...samples));
   return median(samples);
 }
 
+/** Other work on the shared machine skews timings; the load average is printed with them. */
+const loadAverage = () => loadavg()[0]!.toFixed(1);
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const bestOf = (label: string) => `best ${fmt(best.get(label) ?? 0)}`;
 const rate = (lines: number, ms: number) =>
   `${Math.round((lines / ms) * 1000).toLocaleString('en-US')} lines/s`;
 
@@ -84,7 +91,7 @@ const errors = check.diagnostics.filter((d) => d.severity === 'error');
 if (errors.length > 0 || !check.ir)
   throw new Error(`generated file does not compile: ${JSON.stringify(errors[0])}`);
 for (let i = 0; i < 3; i++) compile({ 'big.rules': big });
-const full = time(() => compile({ 'big.rules': big }), 9);
+const full = time(() => compile({ 'big.rules': big }), 9, 'full');
 const parseOnly = time(() => parseFile('big.rules', big), 9);
 
 const small = generate(1_000);
@@ -104,16 +111,16 @@ const edit = () => {
   if (!r.ir) throw new Error('edited file does not compile');
 };
 for (let i = 0; i < 5; i++) edit();
-const incremental = time(edit, 31);
+const incremental = time(edit, 31, 'edit');
 
-console.log('sbc compiler benchmark (median of runs; Node', process.version, ')');
+console.log(`sbc compiler benchmark (Node ${process.version}; load average ${loadAverage()})`);
 console.log(`  parser construction (once per process):  ${fmt(init)}`);
 console.log(
-  `  full compile, ${bigLines.toLocaleString('en-US')} lines, all stages:  ${fmt(full)}  (${rate(bigLines, full)})  goal < 300 ms  ${full < 300 ? 'OK' : 'MISSED'}`,
+  `  full compile, ${bigLines.toLocaleString('en-US')} lines, all stages:  median ${fmt(full)}, ${bestOf('full')}  (${rate(bigLines, full)})  goal < 300 ms  ${full < 300 ? 'OK' : 'MISSED'}`,
 );
 console.log(
   `    of which lexing and parsing:  ${fmt(parseOnly)}; the other stages:  ${fmt(full - parseOnly)}`,
 );
 console.log(
-  `  re-check after one edit, ${smallLines.toLocaleString('en-US')} lines:  ${fmt(incremental)}  (${rate(smallLines, incremental)})  goal < 30 ms  ${incremental < 30 ? 'OK' : 'MISSED'}`,
+  `  re-check after one edit, ${smallLines.toLocaleString('en-US')} lines:  median ${fmt(incremental)}, ${bestOf('edit')}  (${rate(smallLines, incremental)})  goal < 30 ms  ${incremental < 30 ? 'OK' : 'MISSED'}`,
 );
