@@ -68,6 +68,8 @@ export interface EdgeAddresses {
 
 export interface RunningEdge extends EdgeAddresses {
   stack: SipStack;
+  /** TCP/TLS connections open now, and opened by the edge toward peers so far. */
+  connections(): { open: number; opened: number };
   close(): Promise<void>;
 }
 
@@ -136,6 +138,13 @@ export async function createEdge(config: EdgeConfig, log: Logger): Promise<Runni
     wire: { ...wireAddr, secret: config.wire.secret },
     sip: transports.map((t) => ({ protocol: t.protocol, host: t.local.host, port: t.local.port })),
     stack,
+    connections() {
+      const streams = transports.filter((t): t is StreamTransport => t instanceof StreamTransport);
+      return {
+        open: streams.reduce((n, t) => n + t.connectionCount, 0),
+        opened: streams.reduce((n, t) => n + t.opened, 0),
+      };
+    },
     async close() {
       await wire.close();
       stack.close();

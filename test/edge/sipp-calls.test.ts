@@ -49,6 +49,8 @@ it('connects TCP calls, reusing one connection per peer', async () => {
   expect(summary(r.uac)).toEqual({ code: 0, ok: 5, failed: 0 });
   expect(summary(r.uas)).toEqual({ code: 0, ok: 5, failed: 0 });
   expect(h.b2bua.connected).toBe(5);
+  // Five calls' INVITEs, ACKs and BYEs toward the far end went over one connection.
+  expect(h.edge.connections().opened).toBe(1);
 });
 
 it('connects TLS calls with the certificate from the config, verifying the far end', async () => {

@@ -144,6 +144,9 @@ export class StreamTransport implements Transport {
     return this.#byId.size;
   }
 
+  /** Connections this transport opened itself (toward peers), since it started. */
+  opened = 0;
+
   #accept(socket: Socket): void {
     const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     this.#adopt(socket, remote, true);
@@ -250,6 +253,7 @@ export class StreamTransport implements Transport {
       socket = netConnect({ host, port: target.port });
     }
     const conn = this.#adopt(socket, remote, false);
+    this.opened++;
     const timer = setTimeout(
       () => socket.destroy(new Error('connect timeout')),
       this.#limits.connectTimeoutMs,

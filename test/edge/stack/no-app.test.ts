@@ -3,6 +3,7 @@
 // retransmitted until the ACK, 481 for unknown dialogs and CANCELs, and
 // rport/received on every response (RFC 3581).
 
+import { createSocket } from 'node:dgram';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createEdge, type RunningEdge } from '../../../src/edge/edge.ts';
@@ -92,5 +93,37 @@ it('sends responses without rport to the Via port (RFC 3261 §18.2.2)', async ()
     expect(res).not.toMatch(/rport=/);
   } finally {
     other.close();
+  }
+});
+
+it('listens on IPv6 too, with several listen addresses at once', async () => {
+  const v6 = await createEdge(
+    {
+      sip: {
+        listen: [
+          { protocol: 'udp', host: '::1' },
+          { protocol: 'udp', host: '127.0.0.1' },
+        ],
+      },
+      wire: { secret: 'x' },
+    },
+    pino({ level: 'silent' }),
+  );
+  const sock = createSocket('udp6');
+  try {
+    await new Promise<void>((r) => sock.bind(0, '::1', () => r()));
+    const got = new Promise<string>((r) => sock.once('message', (b) => r(b.toString())));
+    const text = request('OPTIONS', sock.address().port).replace(
+      /Via: SIP\/2.0\/UDP 127\.0\.0\.1:(\d+)/,
+      'Via: SIP/2.0/UDP [::1]:$1',
+    );
+    sock.send(text, v6.sip[0]!.port, '::1');
+    const res = await got;
+    expect(statusOf(res)).toBe(200);
+    expect(res).toMatch(/^Via: SIP\/2.0\/UDP \[::1\]:\d+;branch=[^;]+;rport=\d+;received=::1\r$/m);
+    expect(v6.sip.map((s) => s.host)).toEqual(['::1', '127.0.0.1']);
+  } finally {
+    sock.close();
+    await v6.close();
   }
 });

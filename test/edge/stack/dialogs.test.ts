@@ -1,0 +1,176 @@
+// Dialog behaviour between a real drachtio-srf app on the edge and a SIP peer
+// played byte by byte over UDP: reliable provisionals and PRACK (RFC 3262) on
+// both sides, INFO in a dialog, and the ACK-timeout teardown drachtio-server
+// does itself (BYE to the peer, `unsolicited` BYE to the app).
+
+import Srf from 'drachtio-srf';
+import pino from 'pino';
+import { afterEach, expect, it } from 'vitest';
+import { createEdge, type RunningEdge } from '../../../src/edge/edge.ts';
+import { answer, header, inDialog, SDP } from '../support/sip-peer-text.ts';
+import { request, statusOf, UdpPeer } from '../support/udp-peer.ts';
+
+let edge: RunningEdge | undefined;
+let peer: UdpPeer | undefined;
+let srf: SrfApp | undefined;
+afterEach(async () => {
+  try {
+    srf?.disconnect();
+  } catch {
+    // already gone
+  }
+  peer?.close();
+  await edge?.close();
+  edge = peer = srf = undefined;
+});
+
+type Res = { send(status: number, opts?: object): void };
+type DialogLike = {
+  on(e: string, f: (req: unknown, res: Res) => void): void;
+  destroy(): Promise<unknown>;
+};
+type SrfApp = {
+  invite(fn: (req: { body: string }, res: Res) => void): void;
+  createUAS(req: unknown, res: unknown, opts: object): Promise<DialogLike>;
+  createUAC(uri: string, opts: object): Promise<DialogLike>;
+  on(e: string, f: (err?: Error) => void): void;
+  connect(o: object): void;
+  disconnect(): void;
+};
+
+async function setup(t1Ms = 50): Promise<{ port: number; app: SrfApp }> {
+  edge = await createEdge(
+    { sip: { listen: [{ protocol: 'udp', host: '127.0.0.1' }], t1Ms }, wire: { secret: 'x' } },
+    pino({ level: 'silent' }),
+  );
+  peer = await UdpPeer.open();
+  const app = new Srf() as unknown as SrfApp;
+  srf = app;
+  await new Promise<void>((resolve, reject) => {
+    app.on('connect', (err) => (err ? reject(err) : resolve()));
+    app.on('error', () => {});
+    app.connect({ ...edge!.wire, reconnect: { maxAttempts: 1 } });
+  });
+  return { port: edge.sip[0]!.port, app };
+}
+
+const invite = (port: number, extra = ''): string =>
+  request('INVITE', port, { extra: `${extra}Content-Type: application/sdp\r\n` })
+    .replace('Content-Length: 0', `Content-Length: ${SDP.length}`)
+    .concat(SDP);
+
+it('UAS: a 183 with Require: 100rel gets an RSeq and is retransmitted until the PRACK, which the app answers', async () => {
+  const { port, app } = await setup();
+  let answerInvite: (() => void) | undefined;
+  app.invite((_req, res) => {
+    res.send(183, { headers: { Require: '100rel' }, body: SDP });
+    answerInvite = () => res.send(200, { body: SDP });
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  peer!.send(invite(peer!.port, 'Supported: 100rel\r\n'), port);
+  expect(statusOf(await peer!.next())).toBe(100);
+  const p183 = await peer!.next((m) => statusOf(m) === 183);
+  const rseq = Number(header(p183, 'RSeq'));
+  expect(rseq).toBeGreaterThan(0);
+  expect(header(p183, 'Require')).toBe('100rel');
+  // Not acknowledged yet: the same 183 comes again (T1 = 50 ms).
+  expect(await peer!.next((m) => statusOf(m) === 183)).toBe(p183);
+  peer!.send(inDialog('PRACK', p183, peer!.port, 2, `RAck: ${rseq} 1 INVITE\r\n`), port);
+  expect(statusOf(await peer!.next((m) => m.includes('CSeq: 2 PRACK')))).toBe(200);
+  await new Promise((r) => setTimeout(r, 150));
+  const count = peer!.count((m) => statusOf(m) === 183);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(peer!.count((m) => statusOf(m) === 183)).toBe(count);
+  answerInvite!();
+  const ok = await peer!.next((m) => statusOf(m) === 200 && m.includes('INVITE'));
+  expect(header(ok, 'Contact')).toMatch(/^<sip:127\.0\.0\.1:\d+>$/);
+});
+
+it('UAS: refuses a reliable provisional when the caller did not offer 100rel', async () => {
+  const { port, app } = await setup();
+  const errors: string[] = [];
+  app.invite((_req, res) => {
+    (res as unknown as { send(s: number, o: object, cb: (err: unknown) => void): void }).send(
+      183,
+      { headers: { Require: '100rel' }, body: SDP },
+      (err) => {
+        // srf hands the NOK reason over as a string.
+        if (err) errors.push(String(err));
+        res.send(480);
+      },
+    );
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  peer!.send(invite(peer!.port), port);
+  expect(statusOf(await peer!.next((m) => statusOf(m) >= 200))).toBe(480);
+  expect(errors.join()).toMatch(/does not support 100rel/);
+  expect(peer!.count((m) => statusOf(m) === 183)).toBe(0);
+});
+
+it('UAC: the app PRACKs a reliable 183 once, even when the peer retransmits it', async () => {
+  const { app } = await setup();
+  const call = app.createUAC(`sip:svc@127.0.0.1:${peer!.port}`, {
+    localSdp: SDP,
+    headers: { Supported: '100rel' },
+  });
+  const inv = await peer!.next((m) => m.startsWith('INVITE'));
+  expect(header(inv, 'Supported')).toBe('100rel');
+  const p183 = answer(inv, '183 Session Progress', peer!.port, 'Require: 100rel\r\nRSeq: 7\r\n', SDP);
+  const edgePort = Number(/Via: SIP\/2.0\/UDP 127\.0\.0\.1:(\d+)/.exec(inv)![1]);
+  peer!.send(p183, edgePort);
+  const prack = await peer!.next((m) => m.startsWith('PRACK'));
+  expect(header(prack, 'RAck')).toBe(`7 ${header(inv, 'CSeq').split(' ')[0]} INVITE`);
+  peer!.send(answer(prack, '200 OK', peer!.port), edgePort);
+  peer!.send(p183, edgePort); // retransmission
+  await new Promise((r) => setTimeout(r, 200));
+  expect(peer!.count((m) => m.startsWith('PRACK'))).toBe(1);
+  peer!.send(answer(inv, '200 OK', peer!.port, '', SDP), edgePort);
+  const ack = await peer!.next((m) => m.startsWith('ACK'));
+  expect(header(ack, 'CSeq')).toBe(`${header(inv, 'CSeq').split(' ')[0]} ACK`);
+  const dialog = await call;
+  const bye = dialog.destroy();
+  const byeReq = await peer!.next((m) => m.startsWith('BYE'));
+  peer!.send(answer(byeReq, '200 OK', peer!.port), edgePort);
+  await bye;
+});
+
+it('delivers INFO inside a dialog to the app that owns it and sends its answer back', async () => {
+  const { port, app } = await setup();
+  const infos: string[] = [];
+  app.invite((req, res) => {
+    void app.createUAS(req, res, { localSdp: SDP }).then((d) =>
+      d.on('info', (r, rs) => {
+        infos.push((r as { body: string }).body);
+        rs.send(200);
+      }),
+    );
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  peer!.send(invite(peer!.port), port);
+  const ok = await peer!.next((m) => statusOf(m) === 200);
+  peer!.send(inDialog('ACK', ok, peer!.port, 1), port);
+  const info = inDialog('INFO', ok, peer!.port, 2).replace(
+    'Content-Length: 0\r\n\r\n',
+    'Content-Type: application/dtmf-relay\r\nContent-Length: 20\r\n\r\nSignal=5\r\nDuration=1',
+  );
+  peer!.send(info, port);
+  expect(statusOf(await peer!.next((m) => m.includes('CSeq: 2 INFO')))).toBe(200);
+  expect(infos).toEqual(['Signal=5\r\nDuration=1']);
+});
+
+it('ends a call whose 2xx is never ACKed: BYE to the peer after 64·T1, unsolicited BYE to the app', async () => {
+  const { port, app } = await setup(10);
+  const destroyed = new Promise<void>((resolve) => {
+    app.invite((req, res) => {
+      void app.createUAS(req, res, { localSdp: SDP }).then((d) => d.on('destroy', () => resolve()));
+    });
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  peer!.send(invite(peer!.port), port);
+  await peer!.next((m) => statusOf(m) === 200);
+  const bye = await peer!.next((m) => m.startsWith('BYE'), 3000);
+  expect(header(bye, 'Reason')).toMatch(/ACK timeout/);
+  expect(peer!.count((m) => statusOf(m) === 200)).toBeGreaterThan(1); // the 2xx was retransmitted
+  await destroyed;
+  expect(edge!.stack.stats().dialogs).toBe(0);
+});
