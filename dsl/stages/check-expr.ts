@@ -96,6 +96,18 @@ export class ExprChecker {
       case 'list':
         return this.list(e, expected);
       case 'record': {
+        // Inside handlers a record is only the argument of media/route failover (checked elsewhere).
+        if (this.hook) {
+          this.out.push(
+            diag(
+              'E400',
+              e.loc,
+              'a { … } record is only written after media, failover or in tables',
+              undefined,
+            ),
+          );
+          return ERROR;
+        }
         const fields: Record<string, Type> = {};
         for (const en of e.entries) fields[en.key.name] = this.check(en.value);
         return { k: 'record', fields };
