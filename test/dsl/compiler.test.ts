@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile, STAGES, Workspace } from '../../dsl/index.ts';
+import { loadCases } from './conformance.ts';
 
 const MAIN =
   'import "trunks.rules"\non request INVITE from zoom {\n  set header "X-A" = "1"\n  route core\n}\n';
@@ -59,4 +60,26 @@ describe('Workspace (the editor path)', () => {
     ws.check('main.rules');
     expect(ws.parses).toBe(3);
   });
+});
+
+describe('the IR of every valid conformance program', () => {
+  const valid = loadCases(new URL('./conformance', import.meta.url).pathname).filter((c) => c.ok);
+  const walk = (v: unknown, visit: (node: Record<string, unknown>) => void): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x, visit);
+    else if (v !== null && typeof v === 'object') {
+      visit(v as Record<string, unknown>);
+      for (const x of Object.values(v)) walk(x, visit);
+    }
+  };
+  it.each(valid.map((c) => [c.title, c] as const))(
+    '%s: every expression is typed and has a span',
+    (_t, c) => {
+      const ir = compile(c.files, { entry: 'main.rules' }).ir!;
+      walk(ir.handlers, (node) => {
+        if (typeof node.op !== 'string') return;
+        expect(node.span, JSON.stringify(node).slice(0, 80)).toBeDefined();
+        if ('type' in node) expect(node.type).not.toBe('<error>');
+      });
+    },
+  );
 });
