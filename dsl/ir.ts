@@ -61,6 +61,8 @@ export interface IrMediaPolicy {
   transcode?: boolean;
   ringback?: 'relay' | 'inject' | 'none';
   comfortNoise?: boolean;
+  /** Names of SDP attributes (`a=NAME…`) removed from the SDP sent on this leg. */
+  stripAttributes?: string[];
 }
 
 export interface IrOptions {

@@ -21,6 +21,7 @@ export const MEDIA_PROPS: Record<string, PropDef> = {
   transcode: { type: BOOL, doc: 'media may be transcoded when no common codec exists' },
   ringback: { type: enumType('Ringback'), doc: 'relay the far end, inject a local tone, or none' },
   comfort_noise: { type: BOOL, doc: 'generate comfort noise during silence' },
+  strip_attributes: { type: listOf(STRING), doc: 'SDP attributes (a= lines, by name) removed on this leg' },
 };
 
 export const OPTIONS_PROPS: Record<string, PropDef> = {

@@ -69,6 +69,7 @@ export function media(e: Expr | undefined): IrMediaPolicy {
     transcode: r.transcode as boolean | undefined,
     ringback: r.ringback as IrMediaPolicy['ringback'],
     comfortNoise: r.comfort_noise as boolean | undefined,
+    stripAttributes: strs(r.strip_attributes),
   });
 }
 
