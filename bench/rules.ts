@@ -3,6 +3,7 @@
  * one hook evaluation for the Zoom profile (bench/fixtures/zoom) on the Zoom INVITE of
  * examples/messages, measured three ways on the same input:
  *   isolate   the compiled rules in their isolate, through RuleSetRuntime.runHook (what a call pays)
+ *   as-json   the same with the snapshot sent as JSON text instead of copied (runJson)
  *   no-limit  the same without the per-call time limit (isolated-vm's timer), for comparison only
  *   empty     an empty handler in an isolate, same path: the fixed cost of the sandbox
  *   inproc    the same generated code run in this process without a sandbox (JSON in and out)
@@ -26,10 +27,13 @@ interface Stats {
   p99: number;
   p999: number;
   perSecond: number;
+  /** CPU time of this thread per call (user + system): what a call costs even when the machine is busy. */
+  cpu: number;
 }
 
 function measure(fn: () => void): Stats {
   const lat = new Float64Array(CALLS);
+  const cpu0 = process.threadCpuUsage();
   const start = process.hrtime.bigint();
   for (let i = 0; i < CALLS; i++) {
     const t = process.hrtime.bigint();
@@ -37,9 +41,16 @@ function measure(fn: () => void): Stats {
     lat[i] = Number(process.hrtime.bigint() - t);
   }
   const total = Number(process.hrtime.bigint() - start);
+  const cpu1 = process.threadCpuUsage(cpu0);
   lat.sort();
   const at = (q: number) => lat[Math.min(CALLS - 1, Math.floor(CALLS * q))]! / 1000;
-  return { p50: at(0.5), p99: at(0.99), p999: at(0.999), perSecond: CALLS / (total / 1e9) };
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    p999: at(0.999),
+    perSecond: CALLS / (total / 1e9),
+    cpu: (cpu1.user + cpu1.system) / CALLS,
+  };
 }
 
 function median(list: Stats[]): Stats {
@@ -79,13 +90,14 @@ if (inproc.e.length !== check.effects.length) throw new Error('in-process run di
 
 const variants: Record<string, (i: HookInput) => void> = {
   isolate: (i) => zoom.runHook(i),
+  'as-json': (i) => zoom.runJson(i, JSON.stringify(i)),
   'no-limit': (i) => unlimited.runHook(i),
   empty: (i) => empty.runHook(i),
   inproc: (i) => JSON.parse(program.run(JSON.stringify(i))),
 };
 for (const fn of Object.values(variants)) for (let i = 0; i < WARMUP; i++) fn(input);
 
-const rounds: Record<string, Stats[]> = { isolate: [], 'no-limit': [], empty: [], inproc: [] };
+const rounds: Record<string, Stats[]> = { isolate: [], 'as-json': [], 'no-limit': [], empty: [], inproc: [] };
 for (let r = 0; r < ROUNDS; r++)
   for (const [name, fn] of Object.entries(variants)) rounds[name]!.push(measure(() => fn(input)));
 const result = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, median(v)])) as Record<
@@ -99,11 +111,11 @@ empty.close();
 const f = (n: number) => n.toFixed(1).padStart(8);
 const lines = [
   `rules benchmark: ${loaded.rules.ruleset} on zoom-invite.sip, ${CALLS} calls × ${ROUNDS} rounds (median round), node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`,
-  `${'path'.padEnd(10)}${'p50 µs'.padStart(8)}${'p99 µs'.padStart(8)}${'p99.9 µs'.padStart(10)}${'calls/s'.padStart(10)}`,
+  `${'path'.padEnd(10)}${'p50 µs'.padStart(8)}${'p99 µs'.padStart(8)}${'p99.9 µs'.padStart(10)}${'calls/s'.padStart(10)}${'cpu µs'.padStart(8)}`,
 ];
 for (const [name, s] of Object.entries(result))
   lines.push(
-    `${name.padEnd(10)}${f(s.p50)}${f(s.p99)}${f(s.p999).padStart(10)}${Math.round(s.perSecond).toString().padStart(10)}`,
+    `${name.padEnd(10)}${f(s.p50)}${f(s.p99)}${f(s.p999).padStart(10)}${Math.round(s.perSecond).toString().padStart(10)}${f(s.cpu)}`,
   );
 const iso = result.isolate!;
 lines.push(

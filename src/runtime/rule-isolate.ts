@@ -93,8 +93,12 @@ export class RuleIsolate {
         const kind = /memory limit/i.test(message) ? 'memory' : 'disposed';
         return { ok: false, kind, message, where: -1 };
       }
-      const kind = /timed out/i.test(message) ? 'timeout' : 'throw';
-      return { ok: false, kind, message, where: this.lastLocation() };
+      // Generated code catches its own errors (and reports where); what escapes is a timeout, whose
+      // location the program left in $w, or a failure before the call ran (an input that cannot be
+      // copied), where $w still holds the previous call's location and must not be used.
+      if (/timed out/i.test(message))
+        return { ok: false, kind: 'timeout', message, where: this.lastLocation() };
+      return { ok: false, kind: 'throw', message, where: -1 };
     }
   }
 

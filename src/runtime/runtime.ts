@@ -80,18 +80,8 @@ export class RuleSetRuntime {
         );
       }
     }
-    let outcome: CallOutcome;
-    try {
-      outcome = iso.call(payload);
-    } catch (e) {
-      // isolated-vm refuses what it cannot copy (functions, symbols) before the isolate runs.
-      return this.fail(
-        input,
-        { kind: 'invalid-result', message: `input cannot be copied: ${String(e)}` },
-        -1,
-        [],
-      );
-    }
+    // A snapshot isolated-vm cannot copy (a function in it) fails here too, as a 'throw'.
+    const outcome: CallOutcome = iso.call(payload);
     if (!outcome.ok) {
       // A timed-out isolate is alive but its program state is suspect, so it is replaced too.
       if (outcome.kind !== 'throw') {

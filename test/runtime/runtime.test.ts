@@ -81,9 +81,12 @@ describe('RuleSetRuntime', () => {
   });
 
   it('refuses an input that cannot be copied (a function) with the fallback, not an exception', () => {
-    const input = requestIn({ vars: { tenant: (() => 'x') as never } });
-    const r = rt(ZOOM).runHook(input);
+    const runtime = rt(ZOOM);
+    runtime.runHook(requestIn());
+    const r = runtime.runHook(requestIn({ vars: { tenant: (() => 'x') as never } }));
     expect(r.error).toBeDefined();
+    // The call never ran, so no rule line is blamed (not the previous call's last line either).
+    expect(r.error?.at).toBeUndefined();
     expect(r.effects[0]).toMatchObject({ kind: 'reject', code: 500 });
   });
 
