@@ -3,13 +3,13 @@
  * knows every layer (DESIGN.md: "Only the entry point wires the layers").
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { createAdminServer, type RuleActivator } from './admin/server.ts';
+import { join, resolve } from 'node:path';
+import { createAdminServer } from './admin/server.ts';
 import type { Config } from './config/index.ts';
+import { startCore } from './core/start.ts';
 import type { Logger } from './log/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { compileRuleSet, RuleSetRuntime, type TableSource } from './runtime/index.ts';
-import { openSqliteStores, ProvisioningTables, type RuleVersion, type Stores } from './store/index.ts';
+import { openSqliteStores, ProvisioningTables, type Stores } from './store/index.ts';
 
 export interface RunningSbc {
   /** Closes every listener and connection; resolves when all are closed. */
@@ -51,8 +51,9 @@ export async function startSbc(config: Config, logger: Logger, version: string):
     );
   }
   const tables = new ProvisioningTables(stores.lookup);
-  const rules = new ActiveRules(tables, logger);
   const metrics = createMetrics();
+  const core = startCore(config, logger, { tables, registry: metrics.registry, dataDir });
+  const rules = core.versions;
   let admin: ReturnType<typeof createAdminServer>;
   try {
     admin = createAdminServer({
@@ -71,7 +72,7 @@ export async function startSbc(config: Config, logger: Logger, version: string):
   }
   const closeAll = async () => {
     await admin.close();
-    rules.close();
+    await core.close();
     stores.close();
   };
 
@@ -80,6 +81,13 @@ export async function startSbc(config: Config, logger: Logger, version: string):
     if (restored) {
       metrics.activeRuleVersion.set(restored.version);
       logger.info({ version: restored.version, hash: restored.hash }, 'rule set restored');
+    } else if ((await admin.ruleSets.list()).length === 0) {
+      // A fresh data directory: the shipped default rule set becomes version 1, so calls work at once.
+      const files = { 'main.rules': readFileSync(join(DEFAULT_RULES, 'main.rules'), 'utf8') };
+      const { version } = await admin.ruleSets.upload({ files, author: 'sbc', message: 'default rule set' });
+      await admin.ruleSets.activate(version.version, 'sbc');
+      metrics.activeRuleVersion.set(version.version);
+      logger.info({ version: version.version }, 'default rule set loaded (rules/default)');
     }
   } catch (error) {
     // The stored version no longer loads (e.g. after an upgrade): run without rules, say so.
@@ -99,47 +107,20 @@ export async function startSbc(config: Config, logger: Logger, version: string):
   const scheme = config.admin.tls ? 'https' : 'http';
   logger.info({ url: `${scheme}://${formatAddress(host, port)}`, dataDir }, 'admin API listening');
 
-  return { close: closeAll };
-}
-
-/**
- * The rules runtime side of activation: each version is compiled and loaded into its own isolate
- * before the pointer swaps (DESIGN.md "Hot reload"). Until the signaling core pins calls to
- * versions, nothing else holds the old runtime, so it is closed at once.
- */
-class ActiveRules implements RuleActivator {
-  private readonly tables: TableSource;
-  private readonly logger: Logger;
-  private current: { version: number; runtime: RuleSetRuntime } | undefined;
-
-  constructor(tables: TableSource, logger: Logger) {
-    this.tables = tables;
-    this.logger = logger.child({ component: 'rules' });
-  }
-
-  async activate(version: RuleVersion): Promise<void> {
-    const loaded = compileRuleSet(new Map(Object.entries(version.files)), { entry: version.entry });
-    if (!loaded.ok) {
-      const first = loaded.diagnostics.find((d) => d.severity === 'error');
-      throw new Error(
-        first ? `${first.file}:${first.line}:${first.column} ${first.message}` : 'does not compile',
-      );
+  try {
+    await core.start();
+  } catch (error) {
+    await closeAll();
+    if (error instanceof StartupError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const first = config.sip.listen[0]!;
+      throw new ListenError('sip.listen', formatAddress(first.host, first.port), code);
     }
-    const runtime = new RuleSetRuntime(loaded.rules, {
-      tables: this.tables,
-      log: this.logger,
-      routeTargets: loaded.routeTargets,
-    });
-    const old = this.current;
-    this.current = { version: version.version, runtime };
-    old?.runtime.close();
-    this.logger.info({ version: version.version, hash: version.hash }, 'rule set active');
+    throw new StartupError('edge', `cannot start the SIP edge (edge): ${String(error)}`);
   }
 
-  close(): void {
-    this.current?.runtime.close();
-    this.current = undefined;
-  }
+  return { close: closeAll };
 }
 
 function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
@@ -155,6 +136,8 @@ function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buf
   };
   return { cert: read(files.cert, 'admin.tls.cert'), key: read(files.key, 'admin.tls.key') };
 }
+
+const DEFAULT_RULES = resolve(import.meta.dirname, '../rules/default');
 
 function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

@@ -133,6 +133,47 @@ const mediaSchema = z.strictObject({
   bypass: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
 });
 
+const coreSchema = z.strictObject({
+  /** Trunk for requests whose source matches no trunk; unset: such requests get 403. */
+  defaultTrunk: z.string().min(1).optional(),
+  /** Per-source INVITE flood limit: above `perSourceCps`, `reject` (503) or `drop` (no answer). */
+  flood: z
+    .strictObject({
+      perSourceCps: z.number().int().min(1).default(200),
+      action: z.enum(['reject', 'drop']).default('reject'),
+    })
+    .prefault({}),
+  /** Send every 180 upstream as 183 Session Progress. */
+  ringingAs183: z.boolean().default(false),
+  /** RFC 4028 session timer for trunks whose rules set none, in seconds. */
+  sessionTimer: z
+    .strictObject({
+      expires: z.number().int().min(1).default(1800),
+      minSe: z.number().int().min(1).default(90),
+    })
+    .prefault({}),
+  /** Admission limits per tenant, keyed by the value rules give the `tenant` call variable. */
+  tenants: z
+    .record(
+      z.string(),
+      z.strictObject({
+        maxCalls: z.number().int().min(1).optional(),
+        cps: z.number().int().min(1).optional(),
+      }),
+    )
+    .default({}),
+  /** Call detail records: one JSON line per call attempt, rotated by size. */
+  cdr: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Empty: `<data.dir>/cdr/calls.jsonl`. */
+      file: z.string().default(''),
+      maxSizeMb: z.number().min(0.001).default(100),
+      keep: z.number().int().min(1).max(1000).default(10),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z.strictObject({
   log: logSchema.prefault({}),
   sip: sipSchema.prefault({}),
@@ -140,6 +181,7 @@ export const configSchema = z.strictObject({
   admin: adminSchema.prefault({}),
   data: dataSchema.prefault({}),
   media: mediaSchema.prefault({}),
+  core: coreSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

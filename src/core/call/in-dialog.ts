@@ -1,0 +1,120 @@
+/**
+ * In-dialog requests of an answered call (issue item 2): re-INVITE, UPDATE,
+ * INFO, OPTIONS, MESSAGE, NOTIFY, REFER are relayed to the other leg after
+ * the `on request … in dialog` hook, and the answer relayed back after the
+ * response hook; BYE ends both legs. Only pass-through headers cross (item 8).
+ */
+import type { SipMessage } from '../../edge/sip/index.ts';
+import {
+  bodyText,
+  MANAGED_REQUEST,
+  MANAGED_RESPONSE,
+  parseSip,
+  passThroughHeaders,
+} from '../sip/messages.ts';
+import type { SrfDialog, SrfRequest, SrfResponse } from '../srf-types.ts';
+import { sendableStatus } from './caller-leg.ts';
+import type { Call } from './call.ts';
+import { runHook } from './hooks.ts';
+import type { CallServices } from './services.ts';
+
+const RELAYED = ['modify', 'update', 'info', 'options', 'message', 'notify', 'refer'] as const;
+
+export interface DialogBridgeEvents {
+  /** A re-INVITE or UPDATE crossed the leg (the session timer counts it as a refresh). */
+  refreshed(leg: 'caller' | 'callee'): void;
+  /** The call is over: the other leg has been sent its BYE. */
+  ended(cause: string): void;
+}
+
+export function bridgeDialogs(call: Call, services: CallServices, events: DialogBridgeEvents): void {
+  const uas = call.uas!;
+  const uac = call.uac!;
+  const legs: [SrfDialog, SrfDialog, 'caller' | 'callee'][] = [
+    [uas, uac, 'caller'],
+    [uac, uas, 'callee'],
+  ];
+  for (const [from, to, side] of legs) {
+    from.on('destroy', (req: SrfRequest) => {
+      services.metrics.edgeMessages.labels('in', 'request').inc();
+      let headers: Record<string, string> = {};
+      try {
+        const msg = parseSip(req.raw);
+        runHook(call.hookContext(), { hook: 'request', inDialog: true, message: msg }, services.observer);
+        headers = passThroughHeaders(msg, MANAGED_REQUEST);
+      } catch {
+        // an unreadable BYE still ends the call
+      }
+      services.metrics.edgeMessages.labels('out', 'request').inc();
+      void to.destroy({ headers }).catch(() => {});
+      events.ended(side === 'caller' ? 'caller-bye' : 'callee-bye');
+    });
+    for (const event of RELAYED) {
+      from.on(event, (req: SrfRequest, res: SrfResponse) => {
+        void relay(call, services, req, res, to).then((refresh) => {
+          if (refresh) events.refreshed(side);
+        });
+      });
+    }
+  }
+}
+
+/** Relays one request; resolves true when it was a successful re-INVITE/UPDATE (a session refresh). */
+async function relay(
+  call: Call,
+  services: CallServices,
+  req: SrfRequest,
+  res: SrfResponse,
+  to: SrfDialog,
+): Promise<boolean> {
+  services.metrics.edgeMessages.labels('in', 'request').inc();
+  let msg: SipMessage;
+  try {
+    msg = parseSip(req.raw);
+  } catch {
+    res.send(400);
+    return false;
+  }
+  const outcome = runHook(
+    call.hookContext(),
+    { hook: 'request', inDialog: true, message: msg },
+    services.observer,
+  );
+  const answer = outcome.reject ?? outcome.reply;
+  if (answer) {
+    res.send(sendableStatus(answer.code), answer.reason, {
+      headers: Object.fromEntries(outcome.reject?.headers ?? []),
+    });
+    return false;
+  }
+  const headers = passThroughHeaders(msg, MANAGED_REQUEST);
+  let body = bodyText(msg);
+  const contentType = msg.get('Content-Type');
+  if (body !== '' && contentType) headers['Content-Type'] = contentType;
+  const method = msg.method;
+  const media = call.media;
+  try {
+    if (media && body !== '' && (method === 'INVITE' || method === 'UPDATE')) body = await media.offer(body);
+    services.metrics.edgeMessages.labels('out', 'request').inc();
+    const response = await to.request({ method, headers, ...(body !== '' ? { body } : {}) });
+    services.metrics.edgeMessages.labels('in', 'response').inc();
+    const resMsg = parseSip(response.raw);
+    runHook(call.hookContext(), { hook: 'response', message: resMsg, request: msg }, services.observer);
+    let resBody = bodyText(resMsg);
+    if (media && resBody !== '' && resMsg.status < 300 && (method === 'INVITE' || method === 'UPDATE'))
+      resBody = await media.answer(resBody, to.sip.remoteTag);
+    const resHeaders = passThroughHeaders(resMsg, MANAGED_RESPONSE);
+    const resType = resMsg.get('Content-Type');
+    if (resBody !== '' && resType) resHeaders['Content-Type'] = resType;
+    services.metrics.edgeMessages.labels('out', 'response').inc();
+    res.send(sendableStatus(resMsg.status), resMsg.reason, {
+      headers: resHeaders,
+      ...(resBody !== '' ? { body: resBody } : {}),
+    });
+    return resMsg.status < 300 && (method === 'INVITE' || method === 'UPDATE');
+  } catch (error) {
+    services.logger.debug({ callId: call.id, method, err: error }, 'in-dialog request not relayed');
+    if (!res.finalResponseSent) res.send(500);
+    return false;
+  }
+}
