@@ -51,8 +51,19 @@ export function newBranch(): string {
   return `${MAGIC_COOKIE}${nextId()}`;
 }
 
+// Random bits for tags come from a pool refilled 4 KiB at a time: one
+// randomBytes call per 512 tags instead of one per call.
+let pool = randomBytes(4096);
+let poolAt = 0;
+
 export function newTag(): string {
-  return `${randomBytes(4).toString('hex')}${counter.toString(36)}`;
+  if (poolAt + 8 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  const tag = pool.toString('hex', poolAt, poolAt + 8);
+  poolAt += 8;
+  return tag;
 }
 
 export function newCallId(host: string): string {

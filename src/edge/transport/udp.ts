@@ -83,9 +83,10 @@ export class UdpTransport implements Transport {
       onError?.(new Error(`message of ${data.length} bytes does not fit a UDP datagram`));
       return;
     }
-    this.#socket.send(data, target.port, hostForSocket(target.host), (err) => {
-      if (err) onError?.(err);
-    });
+    // No completion callback: without one libuv sends at once when it can
+    // (uv_udp_try_send) instead of queueing a request. Asynchronous UDP errors
+    // (ICMP) are not reliable anyway; transactions rely on their timers.
+    this.#socket.send(data, target.port, hostForSocket(target.host));
   }
 
   close(): Promise<void> {
