@@ -159,7 +159,12 @@ export class MediaService {
   /** Deletes every live session (SBC shutdown). Resolves with how many there were. */
   async deleteAll(): Promise<number> {
     const live = [...this.sessions.values()];
-    await Promise.all(live.map((s) => s.delete()));
+    // Bounded concurrency: a burst of thousands of deletes would overrun rtpengine's ng socket.
+    const queue = [...live];
+    const worker = async () => {
+      for (let s = queue.pop(); s; s = queue.pop()) await s.delete();
+    };
+    await Promise.all(Array.from({ length: Math.min(32, queue.length) }, worker));
     return live.length;
   }
 

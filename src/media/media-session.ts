@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { digitToEvent, type DtmfDigit } from './dtmf-events.ts';
 import { MediaPolicyError, RtpengineError } from './errors.ts';
 import type { NgClient } from './ng-client.ts';
+import { isTimeout } from './pool.ts';
 import type { CallMediaPolicy, LegMediaPolicy } from './policy.ts';
 import { type AnswerPlan, type OfferPlan, planAnswer, planOffer } from './policy-to-ng.ts';
 import { filterAttributes, neutralOrigin, parseSdp, serializeSdp } from './sdp.ts';
@@ -182,9 +183,10 @@ export class MediaSession {
     this.state_ = 'deleted';
     const client = this.client;
     try {
-      if (client) await client.send('delete', { 'call-id': this.callId });
+      if (client) await deleteWithRetry(client, this.callId);
     } catch (error) {
-      this.host.logger?.warn({ callId: this.callId, err: String(error) }, 'rtpengine delete failed');
+      // rtpengine's own timeout (no media for 60 s) reaps the call in the end; say which one leaked.
+      this.host.logger?.error({ callId: this.callId, err: String(error) }, 'rtpengine delete failed');
     } finally {
       this.host.released(this);
     }
@@ -197,6 +199,18 @@ export class MediaSession {
 
   private assertLive(): void {
     if (this.state_ === 'deleted') throw new RtpengineError('offer', 'media session already deleted');
+  }
+}
+
+/** A busy rtpengine (hundreds of calls ending at once) may answer late: retry timeouts twice. */
+async function deleteWithRetry(client: NgClient, callId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send('delete', { 'call-id': callId });
+      return;
+    } catch (error) {
+      if (!isTimeout(error) || attempt >= 3) throw error;
+    }
   }
 }
 
