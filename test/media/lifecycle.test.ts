@@ -137,6 +137,16 @@ describe('no session leaks', () => {
     expect(await media.rtpengineCallIds()).toEqual([]);
   });
 
+  it('a 183 answer followed by the 200 answer updates the same session', async () => {
+    const session = media.createSession(`early-${process.pid}`);
+    await session.offer(offerSdp(), plain, { fromTag: 'a' });
+    const early = await session.answer(peer.sdp({ codecs: PCMU }), 'b');
+    const final = await session.answer(peer.sdp({ codecs: PCMU }), 'b');
+    expect(/^m=audio (\d+)/m.exec(final)?.[1]).toBe(/^m=audio (\d+)/m.exec(early)?.[1]);
+    expect(session.state).toBe('answered');
+    await session.delete();
+  });
+
   it('answer without an offer is a policy error, not a crash', async () => {
     const session = media.createSession(`no-offer-${process.pid}`);
     await expect(session.answer(offerSdp(), 'b')).rejects.toBeInstanceOf(MediaPolicyError);
