@@ -79,12 +79,12 @@ export class AppConnection {
       this.#host.log.warn({ conn: this.id, err: (err as Error).message }, 'cannot encode message for app');
       return false;
     }
-    // Frames made while handling one SIP message or app frame go out in one write
-    // (writev) instead of one syscall each: the socket is corked until the tick ends.
+    // Frames made during one turn of the event loop (all the SIP messages and app
+    // frames read in one poll) go out in one writev instead of one syscall each.
     if (!this.#corked) {
       this.#corked = true;
       this.socket.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         this.#corked = false;
         this.socket.uncork();
       });
