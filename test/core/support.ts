@@ -1,0 +1,104 @@
+// Helpers for the signaling-core tests: sipp peers around an `sbc run`
+// process, with -trace_msg logs the tests read (what each side received).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../edge/support/ports.ts';
+import {
+  SCENARIOS as EDGE_SCENARIOS,
+  type SippResult,
+  type SippRun,
+  startSipp,
+} from '../edge/support/sipp.ts';
+
+export const CORE_SCENARIOS = new URL('./sipp/', import.meta.url).pathname;
+
+export function scenarioArgs(name: string): string[] {
+  if (name === 'uac' || name === 'uas') return ['-sn', name];
+  const dir = name.startsWith('core:') ? CORE_SCENARIOS : EDGE_SCENARIOS;
+  return ['-sf', join(dir, `${name.replace(/^core:/, '')}.xml`)];
+}
+
+export interface Peer {
+  port: number;
+  run: SippRun;
+  done: Promise<SippResult>;
+}
+
+/** A sipp UAS on 127.0.0.1:port answering `calls` calls with `scenario`. */
+export async function startUas(
+  scenario: string,
+  calls: number,
+  extra: string[] = [],
+  port?: number,
+): Promise<Peer> {
+  const p = port ?? (await freePort());
+  const run = startSipp([
+    ...scenarioArgs(scenario),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(p),
+    '-m',
+    String(calls),
+    '-timeout',
+    '30s',
+    '-trace_msg',
+    ...extra,
+  ]);
+  return { port: p, run, done: run.done };
+}
+
+/** A sipp UAC placing `calls` calls to the SBC; resolves when it is done. */
+export async function runUac(
+  sipPort: number,
+  options: {
+    scenario?: string;
+    calls?: number;
+    rate?: number;
+    port?: number;
+    extra?: string[];
+    service?: string;
+  } = {},
+): Promise<SippResult & { port: number }> {
+  const port = options.port ?? (await freePort());
+  const run = startSipp([
+    `127.0.0.1:${sipPort}`,
+    ...scenarioArgs(options.scenario ?? 'core:uac-any-final'),
+    '-s',
+    options.service ?? '1000',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-m',
+    String(options.calls ?? 1),
+    '-r',
+    String(options.rate ?? 10),
+    '-d',
+    '100',
+    '-timeout',
+    '30s',
+    '-trace_msg',
+    ...(options.extra ?? []),
+  ]);
+  return { ...(await run.done), port };
+}
+
+/** Everything sipp logged with -trace_msg in its run directory. */
+export function messages(result: { dir: string }): string {
+  return readdirSync(result.dir)
+    .filter((f) => f.endsWith('_messages.log'))
+    .map((f) => readFileSync(join(result.dir, f), 'utf8'))
+    .join('\n');
+}
+
+/** Status lines of the responses (or request lines) in a trace, in order. */
+export function startLines(trace: string, pattern: RegExp): string[] {
+  return trace
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => pattern.test(l));
+}
+
+export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
