@@ -102,6 +102,7 @@ export class Dialog {
 /** Dialogs by id, plus the lookup of an incoming in-dialog request by its tags. */
 export class DialogTable {
   readonly #byId = new Map<string, Dialog>();
+  readonly #byCallId = new Map<string, Dialog>();
 
   get(id: string): Dialog | undefined {
     return this.#byId.get(id);
@@ -109,10 +110,18 @@ export class DialogTable {
 
   add(d: Dialog): void {
     this.#byId.set(d.id, d);
+    this.#byCallId.set(d.callId, d);
   }
 
   delete(d: Dialog): void {
     if (this.#byId.get(d.id) === d) this.#byId.delete(d.id);
+    if (this.#byCallId.get(d.callId) === d) this.#byCallId.delete(d.callId);
+  }
+
+  /** A live dialog with this Call-ID (drachtio sends an app's new request carrying it inside that dialog). */
+  byCallId(callId: string): Dialog | undefined {
+    const d = this.#byCallId.get(callId);
+    return d !== undefined && d.state !== 'terminated' ? d : undefined;
   }
 
   /**

@@ -44,6 +44,14 @@ export async function sendRequest(ctx: StackContext, op: SendRequestOp): Promise
 
 async function sendNew(ctx: StackContext, op: SendRequestOp, app: AppSip): Promise<SendRequestResult> {
   const method = op.method;
+  const appCallId = appHeader(app, 'call-id');
+  // drachtio-server: a new request carrying the Call-ID of a live dialog goes inside it.
+  const inDialog = appCallId === undefined ? undefined : ctx.dialogs.byCallId(appCallId);
+  if (inDialog !== undefined && method !== 'INVITE') {
+    return method === 'ACK'
+      ? sendAck(ctx, inDialog, app)
+      : sendInDialog(ctx, inDialog, method, app, '', op.txnId);
+  }
   if (method === 'ACK' || method === 'PRACK') return fail(`${method} must be sent in a dialog`);
   let target: Target;
   try {
@@ -62,7 +70,7 @@ async function sendNew(ctx: StackContext, op: SendRequestOp, app: AppSip): Promi
   if (tagOf(from) === undefined) from = withTag(from, newTag());
   const appTo = appHeader(app, 'to');
   const to = appTo === undefined ? `<${op.requestUri}>` : replaceLocalhost(appTo, hp);
-  const callId = appHeader(app, 'call-id') ?? newCallId(t.local.host.replace(/:/g, '-'));
+  const callId = appCallId ?? newCallId(t.local.host.replace(/:/g, '-'));
   const appSeq = Number.parseInt(appHeader(app, 'cseq') ?? '', 10);
   const seq = Number.isInteger(appSeq) && appSeq > 0 ? appSeq : 1 + Math.floor(Math.random() * 100_000);
   const mf = appHeader(app, 'max-forwards') ?? '70';

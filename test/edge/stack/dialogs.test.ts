@@ -174,3 +174,32 @@ it('ends a call whose 2xx is never ACKed: BYE to the peer after 64·T1, unsolici
   await destroyed;
   expect(edge!.stack.stats().dialogs).toBe(0);
 });
+
+it('UAS: an UPDATE in the early dialog reaches the app under the INVITE (srf `update` event) and is answered', async () => {
+  const { port, app } = await setup();
+  app.invite((req, res) => {
+    (req as unknown as { on(e: string, f: (r: { body: string }, s: Res) => void): void }).on(
+      'update',
+      (_u, ures) => ures.send(200, { body: SDP }),
+    );
+    res.send(180);
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  const inv = invite(peer!.port);
+  peer!.send(inv, port);
+  const ringing = await peer!.next((m) => statusOf(m) === 180);
+  const update = inDialog(
+    'UPDATE',
+    ringing.replace(/\r\n\r\n$/, `\r\nContact: <sip:service@127.0.0.1:${port}>\r\n\r\n`),
+    peer!.port,
+    2,
+    '',
+    SDP,
+  );
+  peer!.send(update, port);
+  const ok = await peer!.next((m) => m.includes('CSeq: 2 UPDATE'));
+  expect(statusOf(ok)).toBe(200);
+  expect(ok).toContain('v=0');
+  // The INVITE itself is still unanswered (only 100 and 180 so far).
+  expect(peer!.count((m) => /CSeq: 1 INVITE/.test(m) && statusOf(m) >= 200)).toBe(0);
+});
