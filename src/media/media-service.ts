@@ -184,7 +184,7 @@ export class MediaService {
   private sessionHost(): SessionHost {
     return {
       logger: this.logger,
-      acquire: async <T>(run: (client: NgClient) => Promise<T>) => {
+      acquire: async <T>(run: (client: NgClient) => Promise<T>, callId?: string) => {
         if (!this.pool) throw new MediaUnavailable('media is off (media.rtpengine.mode: off)');
         let lastError: unknown;
         for (const client of this.pool.candidates()) {
@@ -194,6 +194,8 @@ export class MediaService {
             if (!isTimeout(error)) throw error;
             lastError = error;
             this.pool.reportTimeout(client, error);
+            // The slow instance may still have created the call: ask it to drop it, whenever it can.
+            if (callId) client.send('delete', { 'call-id': callId }).catch(() => undefined);
           }
         }
         throw new MediaUnavailable(`every rtpengine timed out (${String(lastError)})`);

@@ -17,7 +17,10 @@ import { filterAttributes, neutralOrigin, parseSdp, serializeSdp } from './sdp.t
 /** What a session needs from the service that owns it. */
 export interface SessionHost {
   /** An rtpengine client for a new call, trying instances in order (failover); throws MediaUnavailable. */
-  acquire<T>(run: (client: NgClient) => Promise<T>): Promise<{ client: NgClient; result: T }>;
+  acquire<T>(
+    run: (client: NgClient) => Promise<T>,
+    callId?: string,
+  ): Promise<{ client: NgClient; result: T }>;
   ringbackFile(): string;
   released(session: MediaSession): void;
   subscribeDtmf(callId: string, listener: (digit: DtmfDigit) => void): () => void;
@@ -99,7 +102,7 @@ export class MediaSession {
     let reply: Awaited<ReturnType<NgClient['send']>>;
     if (this.client) reply = await this.client.send('offer', params);
     else {
-      const acquired = await this.host.acquire((client) => client.send('offer', params));
+      const acquired = await this.host.acquire((client) => client.send('offer', params), this.callId);
       this.client = acquired.client;
       reply = acquired.result;
     }

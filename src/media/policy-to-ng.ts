@@ -197,7 +197,7 @@ export function planOffer(offered: Sdp, policy: CallMediaPolicy): OfferPlan {
   addCodecList(params, 'strip', auxStripped);
   const offers = (c: string) => offeredNames.includes(c) && !auxStripped.includes(c);
   const injectDtmf = planDtmf(offerer, answerer, offers(TE), params);
-  planComfortNoise(answerer, offers('CN'), params);
+  planComfortNoise(offerer, answerer, offers('CN'), params);
   const ptime =
     answerer.ptimeMs ??
     (answerer.maxptimeMs && (audio.ptimeMs ?? 20) > answerer.maxptimeMs ? answerer.maxptimeMs : undefined);
@@ -241,10 +241,24 @@ function planDtmf(
   return inject;
 }
 
-/** Comfort noise (RFC 3389) toward a leg that requires it (Teams) even when the peer has none. */
-function planComfortNoise(answerer: LegMediaPolicy, offeredCn: boolean, params: NgParams): void {
+/**
+ * Comfort noise (RFC 3389) toward a leg that requires it (Teams), even when the
+ * other side has none: offered to the answerer by rtpengine, or kept in the answer
+ * to the offerer by letting rtpengine handle CN on that side (measured: a masked CN
+ * stays in the answer only with `always transcode`).
+ */
+function planComfortNoise(
+  offerer: LegMediaPolicy,
+  answerer: LegMediaPolicy,
+  offeredCn: boolean,
+  params: NgParams,
+): void {
   if (answerer.comfortNoise === true && !offeredCn) addCodecList(params, 'transcode', ['CN']);
   if (answerer.comfortNoise === false && offeredCn) addCodecList(params, 'strip', ['CN']);
+  if (offerer.comfortNoise === true && offeredCn && answerer.comfortNoise !== true) {
+    addCodecList(params, 'mask', ['CN']);
+    addFlag(params, 'always transcode');
+  }
 }
 
 /** Checks the answer against the answerer leg's policy and maps it to ng `answer` parameters. */

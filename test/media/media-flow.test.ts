@@ -10,7 +10,7 @@ import { STRICT_ATTRIBUTES } from '../../src/media/policy.ts';
 import { setUpCall, PCMU } from './support/call.ts';
 import { spawnConfig } from './support/engine.ts';
 import { decodeAlaw, decodeUlaw, encodeAlaw, encodeUlaw, powerAt, rms, tone } from './support/g711.ts';
-import { sleep } from './support/rtp.ts';
+import { payloadTypeOf, sleep } from './support/rtp.ts';
 import { cryptoLine, keysFromSdp, newKeys } from './support/srtp.ts';
 
 let media: MediaService;
@@ -204,6 +204,59 @@ describe('SDP rules on rtpengine output', () => {
       for (const name of names) expect(STRICT_ATTRIBUTES).toContain(name);
       expect(call.offerToCallee).toMatch(/^a=rtpmap:\d+ CN\/8000/m);
       expect(call.offerToCallee).not.toContain('192.0.2');
+    } finally {
+      await call.close();
+    }
+  });
+});
+
+describe('comfort noise toward the offerer', () => {
+  it('keeps CN in the answer to a Teams-like offerer whose peer has no CN', async () => {
+    const call = await setUpCall(
+      media,
+      { offerer: { comfortNoise: true }, answerer: {} },
+      (peer) =>
+        peer.sdp({
+          codecs: [
+            [0, 'PCMU/8000'],
+            [13, 'CN/8000'],
+          ],
+        }),
+      (peer) => peer.sdp({ codecs: PCMU }),
+    );
+    try {
+      expect(call.offerToCallee).not.toContain('CN/8000');
+      expect(call.answerToCaller).toMatch(/^a=rtpmap:13 CN\/8000/m);
+    } finally {
+      await call.close();
+    }
+  });
+});
+
+describe('transcoding to the Zoom codecs', () => {
+  it.each([
+    ['G722', 'G722/8000', (n: number) => n === 160],
+    ['G729', 'G729/8000', (n: number) => n === 20],
+    ['opus', 'opus/48000/2', (n: number) => n > 0 && n < 400],
+  ] as const)('PCMU from the caller arrives as %s at the callee', async (codec, encoding, sizeOk) => {
+    let pt = -1;
+    const call = await setUpCall(
+      media,
+      { offerer: { codecs: ['PCMU'] }, answerer: { codecs: [codec], transcode: true } },
+      (peer) => peer.sdp({ codecs: PCMU }),
+      (peer, offer) => {
+        pt = payloadTypeOf(offer, encoding) ?? -1;
+        expect(pt).toBeGreaterThanOrEqual(0);
+        return peer.sdp({ codecs: [[pt, encoding]] });
+      },
+    );
+    try {
+      await call.caller.stream(call.callerSendsTo, 0, FRAMES, toneFrame(1000, encodeUlaw));
+      await sleep(300);
+      const arrived = call.callee.ofType(pt);
+      expect(arrived.length).toBeGreaterThanOrEqual(FRAMES - 8);
+      expect(arrived.every((p) => sizeOk(p.payload.length))).toBe(true);
+      expect(call.callee.ofType(0)).toHaveLength(0);
     } finally {
       await call.close();
     }

@@ -215,6 +215,9 @@ describe('DTMF (issue 8 item 5) and comfort noise (item 6)', () => {
     expect(plan(withCn, { offerer: {}, answerer: { comfortNoise: false } }).params.codec?.strip).toEqual([
       'CN',
     ]);
+    const teamsOffers = plan(withCn, { offerer: { comfortNoise: true }, answerer: {} }).params;
+    expect(teamsOffers.codec?.mask).toEqual(['CN']);
+    expect(teamsOffers.flags).toEqual(['always transcode']);
   });
 });
 
