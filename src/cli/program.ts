@@ -5,7 +5,9 @@
 import { Command } from 'commander';
 import { register as registerCheck } from './commands/check.ts';
 import { register as registerFmt } from './commands/fmt.ts';
+import { register as registerNumbers } from './commands/numbers.ts';
 import { register as registerPreview } from './commands/preview.ts';
+import { register as registerRules } from './commands/rules.ts';
 import { register as registerRun } from './commands/run.ts';
 import { register as registerTest } from './commands/test.ts';
 import { VERSION } from './version.ts';
@@ -16,6 +18,8 @@ const registrars: ReadonlyArray<(program: Command) => void> = [
   registerFmt,
   registerPreview,
   registerTest,
+  registerRules,
+  registerNumbers,
 ];
 
 export function buildProgram(): Command {
