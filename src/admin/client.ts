@@ -62,7 +62,7 @@ export class AdminClient {
       ).cause;
       const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? String(error);
       throw new ClientError(
-        `cannot reach the SBC at ${this.url} (${cause}); is \`sbc run\` running? (--url, SBC_URL)`,
+        `cannot reach the SBC at ${this.url} (${reason}); is \`sbc run\` running? (--url, SBC_URL)`,
       );
     }
     const text = await response.text();
