@@ -4,7 +4,6 @@
 // transport failures come back as locally made 408/503 (RFC 3261 §8.1.3.1),
 // and retransmitted 2xx get our ACK again (§13.2.2.4).
 
-import { randomUUID } from 'node:crypto';
 import type { SipMessage } from '../sip/index.ts';
 import { buildErrorResponse, parseMessage, values } from '../sip/index.ts';
 import type { ClientTransactionUser } from '../transaction/index.ts';
@@ -203,12 +202,8 @@ function localFailure(
       txnId: e.txnId,
       status,
       dialogId: '',
-      meta: {
-        source: 'application',
-        protocol: e.target.protocol,
-        address: e.transport.local.host,
-        port: e.transport.local.port,
-      },
+      // srf only matches responses whose source is `network` to its pending request.
+      meta: { source: 'network', protocol: e.target.protocol, address: e.target.host, port: e.target.port },
       sip,
     });
   }
@@ -216,5 +211,3 @@ function localFailure(
     ctx.gateway.cdr({ kind: 'stop', source: 'application', reason: 'call-rejected', sip });
   afterFinal(ctx, e, status);
 }
-
-export const freshTxnId = randomUUID;

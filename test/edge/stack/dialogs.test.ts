@@ -7,6 +7,7 @@ import Srf from 'drachtio-srf';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { createEdge, type RunningEdge } from '../../../src/edge/edge.ts';
+import { freePort } from '../support/ports.ts';
 import { answer, header, inDialog, SDP } from '../support/sip-peer-text.ts';
 import { request, statusOf, UdpPeer } from '../support/udp-peer.ts';
 
@@ -40,7 +41,16 @@ type SrfApp = {
 
 async function setup(t1Ms = 50): Promise<{ port: number; app: SrfApp }> {
   edge = await createEdge(
-    { sip: { listen: [{ protocol: 'udp', host: '127.0.0.1' }], t1Ms }, wire: { secret: 'x' } },
+    {
+      sip: {
+        listen: [
+          { protocol: 'udp', host: '127.0.0.1' },
+          { protocol: 'tcp', host: '127.0.0.1' },
+        ],
+        t1Ms,
+      },
+      wire: { secret: 'x' },
+    },
     pino({ level: 'silent' }),
   );
   peer = await UdpPeer.open();
@@ -202,4 +212,16 @@ it('UAS: an UPDATE in the early dialog reaches the app under the INVITE (srf `up
   expect(ok).toContain('v=0');
   // The INVITE itself is still unanswered (only 100 and 180 so far).
   expect(peer!.count((m) => /CSeq: 1 INVITE/.test(m) && statusOf(m) >= 200)).toBe(0);
+});
+
+it('UAC: reports a local 408 when the far end never answers (Timer B) and 503 when it cannot be reached', async () => {
+  const { app } = await setup(10);
+  const silent = app.createUAC(`sip:svc@127.0.0.1:${peer!.port}`, { localSdp: SDP });
+  await expect(silent).rejects.toMatchObject({ status: 408 });
+  // The INVITE was retransmitted over UDP before giving up (Timer A, T1 = 10 ms).
+  expect(peer!.count((m) => m.startsWith('INVITE'))).toBeGreaterThan(3);
+
+  const closedPort = await freePort();
+  const unreachable = app.createUAC(`sip:svc@127.0.0.1:${closedPort};transport=tcp`, { localSdp: SDP });
+  await expect(unreachable).rejects.toMatchObject({ status: 503 });
 });
