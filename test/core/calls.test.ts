@@ -34,6 +34,14 @@ ${handlers}
 }
 
 describe('a call through sbc run', () => {
+  it('starts on an empty data directory with the shipped default rule set as version 1', async () => {
+    const versions = (await sbc.api('GET', '/api/v1/rulesets/versions')).json as Array<
+      Record<string, unknown>
+    >;
+    expect(versions[0]).toMatchObject({ version: 1, message: 'default rule set' });
+    expect(sbc.proc.stdout()).toMatch(/default rule set loaded/);
+  });
+
   it('classifies, runs the INVITE hook, routes to the peer, relays answer and BYE; CDR and metrics', async () => {
     const uacPort = await freePort();
     const uas = await startUas('uas', 1);
