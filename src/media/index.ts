@@ -8,6 +8,7 @@ export {
   reversed,
 } from './call-policy.ts';
 export { type DtmfDigit, digitToEvent, eventToDigit } from './dtmf-events.ts';
+export { DTMF_RELAY, formatDtmfRelay, parseDtmfInfo } from './dtmf-relay.ts';
 export { BadSdp, MediaPolicyError, MediaUnavailable, RtpengineError, sipStatusFor } from './errors.ts';
 export { type MediaHealth, MediaService, type MediaServiceConfig } from './media-service.ts';
 export { finishSdp, type Leg, MediaSession, type OfferTags, type SessionState } from './media-session.ts';

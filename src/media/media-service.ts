@@ -156,6 +156,27 @@ export class MediaService {
     return ids;
   }
 
+  /**
+   * Call ids whose rtpengine call has vanished (rtpengine's own media timeout, or a
+   * restart of the instance): the core should end those calls. Instances that do not
+   * answer `list` are skipped, since their calls may still exist.
+   */
+  async reconcile(): Promise<string[]> {
+    const known = new Set<string>();
+    const reachable = new Set<string>();
+    for (const client of this.pool?.clients() ?? []) {
+      const endpoint = `${client.endpoint.host}:${client.endpoint.port}`;
+      const reply = await client.send('list', { limit: 100_000 }).catch(() => undefined);
+      if (!reply) continue;
+      reachable.add(endpoint);
+      for (const id of reply.calls ?? []) known.add(`${endpoint} ${id}`);
+    }
+    return [...this.sessions.values()]
+      .filter((s) => (s.state === 'offered' || s.state === 'answered') && s.endpoint !== undefined)
+      .filter((s) => reachable.has(s.endpoint as string) && !known.has(`${s.endpoint} ${s.callId}`))
+      .map((s) => s.callId);
+  }
+
   /** Deletes every live session (SBC shutdown). Resolves with how many there were. */
   async deleteAll(): Promise<number> {
     const live = [...this.sessions.values()];

@@ -147,6 +147,19 @@ describe('no session leaks', () => {
     await session.delete();
   });
 
+  it('reconcile names the calls rtpengine dropped by itself, so the core can end them', async () => {
+    const kept = media.createSession(`kept-${process.pid}`);
+    const dropped = media.createSession(`dropped-${process.pid}`);
+    const bypassed = media.createSession(`bypassed-${process.pid}`);
+    await kept.offer(offerSdp(), plain, { fromTag: 'a' });
+    await dropped.offer(offerSdp(), plain, { fromTag: 'a' });
+    await bypassed.offer(offerSdp(), { ...plain, bypass: true }, { fromTag: 'a' });
+    await sideChannel.send('delete', { 'call-id': `dropped-${process.pid}` });
+    expect(await media.reconcile()).toEqual([`dropped-${process.pid}`]);
+    await Promise.all([kept.delete(), dropped.delete(), bypassed.delete()]);
+    expect(await media.reconcile()).toEqual([]);
+  });
+
   it('answer without an offer is a policy error, not a crash', async () => {
     const session = media.createSession(`no-offer-${process.pid}`);
     await expect(session.answer(offerSdp(), 'b')).rejects.toBeInstanceOf(MediaPolicyError);
