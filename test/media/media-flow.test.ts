@@ -203,7 +203,40 @@ describe('SDP rules on rtpengine output', () => {
       expect(names.length).toBeGreaterThan(2);
       for (const name of names) expect(STRICT_ATTRIBUTES).toContain(name);
       expect(call.offerToCallee).toMatch(/^a=rtpmap:\d+ CN\/8000/m);
-      expect(call.offerToCallee).not.toContain('192.0.2');
+    } finally {
+      await call.close();
+    }
+  });
+});
+
+describe('topology hiding', () => {
+  const sdpFromBehindNat = (peer: { sdp: (o: { codecs: typeof PCMU }) => string }) =>
+    peer
+      .sdp({ codecs: PCMU })
+      .replace(/^o=peer (\d+) 1 IN IP4 127\.0\.0\.1/m, 'o=pbx-7 $1 1 IN IP4 192.0.2.55');
+
+  it('rewrites o= and c= so the far end sees only the SBC', async () => {
+    const call = await setUpCall(media, { offerer: {}, answerer: {} }, sdpFromBehindNat, (peer) =>
+      peer.sdp({ codecs: PCMU }),
+    );
+    try {
+      expect(call.offerToCallee).not.toContain('192.0.2.55');
+      expect(call.offerToCallee).not.toContain('pbx-7');
+      expect(call.offerToCallee).toMatch(/^o=sbc \S+ \S+ IN IP4 127\.0\.0\.1$/m);
+    } finally {
+      await call.close();
+    }
+  });
+
+  it('keeps them when the trunk policy says hideTopology: false', async () => {
+    const call = await setUpCall(
+      media,
+      { offerer: {}, answerer: { hideTopology: false } },
+      sdpFromBehindNat,
+      (peer) => peer.sdp({ codecs: PCMU }),
+    );
+    try {
+      expect(call.offerToCallee).toContain('o=pbx-7');
     } finally {
       await call.close();
     }
