@@ -137,3 +137,27 @@ it('closes a TCP connection that stalls in the middle of a message, and one that
   expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
   expect(logs.records.some((r) => r.reason === 'message not completed in time')).toBe(true);
 }, 10_000);
+
+it('answers an over-long message on TCP with 513, skips it and keeps the connection for the next one', async () => {
+  const { tcp } = await start({ limits: { maxMessageBytes: 4096 } });
+  const s = await tcpConnect(tcp);
+  let data = '';
+  s.on('data', (d) => (data += d.toString()));
+  const big = request('OPTIONS', s.localPort!, { callId: 'big@t' })
+    .replace('SIP/2.0/UDP', 'SIP/2.0/TCP')
+    .replace(
+      'Content-Length: 0\r\n\r\n',
+      `Content-Type: text/plain\r\nContent-Length: 6000\r\n\r\n${'x'.repeat(6000)}`,
+    );
+  s.write(big);
+  s.write(request('OPTIONS', s.localPort!, { callId: 'next@t' }).replace('SIP/2.0/UDP', 'SIP/2.0/TCP'));
+  const end = Date.now() + 2000;
+  while (!data.includes('next@t') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  const replies = data.split(/(?=SIP\/2\.0 )/).filter((x) => x.length > 0);
+  expect(replies.map((r) => [statusOf(r), /Call-ID: (\S+)/.exec(r)?.[1]])).toEqual([
+    [513, 'big@t'],
+    [200, 'next@t'],
+  ]);
+  expect(s.destroyed).toBe(false);
+  s.destroy();
+});
