@@ -84,6 +84,8 @@ function tlsFiles(cfg: TlsConfig | undefined): TlsFiles | undefined {
 }
 
 export async function createEdge(config: EdgeConfig, log: Logger): Promise<RunningEdge> {
+  if (config.sip.listen.length === 0)
+    throw new Error('sip.listen: at least one SIP listen address is needed');
   const limits = { ...DEFAULT_LIMITS, ...config.sip.limits };
   const stack = new SipStack({
     log,
@@ -97,6 +99,8 @@ export async function createEdge(config: EdgeConfig, log: Logger): Promise<Runni
     log.warn({ source: `${remote.host}:${remote.port}`, reason }, 'closed a SIP connection');
   try {
     for (const l of config.sip.listen) {
+      if (!['udp', 'tcp', 'tls'].includes(l.protocol))
+        throw new Error(`sip.listen: unsupported protocol ${String(l.protocol)} (udp, tcp or tls)`);
       const common = { host: l.host, port: l.port ?? 0, externalHost: l.externalHost, limits, sink: stack };
       transports.push(
         l.protocol === 'udp'

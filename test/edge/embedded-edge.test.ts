@@ -84,3 +84,14 @@ it('rejects when the edge cannot listen, naming the cause', async () => {
     busy.close();
   }
 });
+
+it('rejects configs it cannot serve: no listener, an unknown protocol', async () => {
+  await expect(startEmbeddedEdge({ config: { sip: { listen: [] }, wire: { secret: 'x' } } })).rejects.toThrow(
+    /at least one SIP listen address/,
+  );
+  await expect(
+    startEmbeddedEdge({
+      config: { sip: { listen: [{ protocol: 'ws' as 'tcp', host: '127.0.0.1' }] }, wire: { secret: 'x' } },
+    }),
+  ).rejects.toThrow(/unsupported protocol ws/);
+});
