@@ -63,6 +63,9 @@ export function startEmbeddedEdge(options: EmbeddedEdgeOptions): Promise<Embedde
   const logLevel = options.logLevel ?? options.log?.level ?? 'info';
   const worker = new Worker(new URL('./edge-worker.ts', import.meta.url), {
     workerData: { config: options.config, logLevel },
+    // Every SIP message makes short-lived strings and buffers: a larger young
+    // generation means fewer scavenges per call.
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
   });
   let nextStats = 1;
   const statsWaiters = new Map<number, (s: EdgeStats) => void>();
