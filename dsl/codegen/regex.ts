@@ -30,6 +30,8 @@ export interface RegexProgram {
   prog: Inst[];
   /** Number of capture groups (group 0, the whole match, not counted). */
   groups: number;
+  /** For a pattern anchored with ^ and starting with literal characters: the text every match starts with. */
+  prefix?: string;
 }
 
 /** Largest compiled program; counted repetition is expanded, so nesting multiplies size. */
@@ -392,5 +394,22 @@ export function compileRegex(re: IrRegex): RegexProgram {
   const em = new Emitter(re.flags.includes('i'));
   em.emit({ t: 'group', node: tree, index: 0 });
   em.prog.push([OP.MATCH]);
-  return { prog: em.prog, groups: parser.groups };
+  const prefix = literalPrefix(em.prog);
+  return prefix === ''
+    ? { prog: em.prog, groups: parser.groups }
+    : { prog: em.prog, groups: parser.groups, prefix };
+}
+
+/** The literal characters right after `^` (each a one-character, non-negated class); '' when none. */
+function literalPrefix(prog: Inst[]): string {
+  if (prog[1]?.[0] !== OP.BOL) return '';
+  let out = '';
+  for (let pc = 2; pc < prog.length; pc++) {
+    const ins = prog[pc]!;
+    if (ins[0] === OP.SAVE) continue;
+    const ranges = ins[1] as number[] | undefined;
+    if (ins[0] !== OP.CLASS || ins[2] !== 0 || ranges?.length !== 2 || ranges[0] !== ranges[1]) break;
+    out += String.fromCodePoint(ranges[0]!);
+  }
+  return out;
 }
