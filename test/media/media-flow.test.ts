@@ -104,6 +104,35 @@ describe('SRTP ↔ RTP (SDES)', () => {
     }
   });
 
+  it('interworks AEAD_AES_256_GCM (RFC 7714), the suite Zoom offers first, with plain RTP', async () => {
+    const zoomKeys = newKeys('AEAD_AES_256_GCM');
+    const call = await setUpCall(
+      media,
+      { offerer: { srtp: 'required' }, answerer: { srtp: 'off' } },
+      (peer) => peer.sdp({ codecs: PCMU, proto: 'RTP/SAVP', crypto: [cryptoLine(1, zoomKeys)] }),
+      (peer) => peer.sdp({ codecs: PCMU }),
+    );
+    try {
+      const answered = keysFromSdp(call.answerToCaller);
+      expect(answered.suite).toBe('AEAD_AES_256_GCM');
+      call.caller.useSrtp(zoomKeys, answered);
+      await Promise.all([
+        call.caller.stream(call.callerSendsTo, 0, FRAMES, toneFrame(1000, encodeUlaw)),
+        call.callee.stream(call.calleeSendsTo, 0, FRAMES, toneFrame(400, encodeUlaw)),
+      ]);
+      await sleep(200);
+      const clear = audioOf(call.callee.ofType(0), decodeUlaw);
+      expect(call.callee.ofType(0).length).toBeGreaterThanOrEqual(FRAMES - 3);
+      expect(powerAt(clear, 1000)).toBeGreaterThan(50 * powerAt(clear, 400));
+      expect(call.caller.rejected).toBe(0);
+      const decrypted = audioOf(call.caller.ofType(0), decodeUlaw);
+      expect(call.caller.ofType(0).length).toBeGreaterThanOrEqual(FRAMES - 3);
+      expect(powerAt(decrypted, 400)).toBeGreaterThan(50 * powerAt(decrypted, 1000));
+    } finally {
+      await call.close();
+    }
+  });
+
   it('offers only the Zoom trunk’s allowed suite and interworks with the one it answers', async () => {
     let offered = '';
     const zoomKeys = newKeys('AES_CM_128_HMAC_SHA1_32');

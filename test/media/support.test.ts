@@ -19,7 +19,7 @@ describe('test SRTP (RFC 3711)', () => {
     );
   });
 
-  it.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)(
+  it.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AEAD_AES_256_GCM'] as const)(
     '%s round-trips and rejects tampering',
     (suite) => {
       const keys = newKeys(suite);
@@ -34,7 +34,9 @@ describe('test SRTP (RFC 3711)', () => {
         payload: Buffer.alloc(160, 7),
       });
       const protectedPacket = sender.protect(rtp);
-      expect(protectedPacket.length).toBe(rtp.length + (suite.endsWith('80') ? 10 : 4));
+      expect(protectedPacket.length).toBe(
+        rtp.length + { AES_CM_128_HMAC_SHA1_80: 10, AES_CM_128_HMAC_SHA1_32: 4, AEAD_AES_256_GCM: 16 }[suite],
+      );
       expect(protectedPacket.subarray(12, 172).equals(rtp.subarray(12))).toBe(false);
       expect(receiver.unprotect(protectedPacket)?.equals(rtp)).toBe(true);
       const next = buildRtp({
