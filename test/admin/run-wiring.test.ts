@@ -13,8 +13,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/index.ts';
 import { type RunningSbc, StartupError, startSbc } from '../../src/sbc.ts';
-import { freePort } from '../support/ports.ts';
 import { ADMIN_TOKEN, ZOOM_RULES } from './support/admin.ts';
+import { sbcConfig } from './support/sbc-config.ts';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -74,10 +74,8 @@ describe('startSbc wiring', () => {
   it('serves the admin API over HTTPS when admin.tls is set, and no plain HTTP', async () => {
     const dir = tempDir();
     const { cert, key } = selfSigned(dir);
-    const port = await freePort();
-    await start(
-      `admin:\n  listen: { port: ${port} }\n  tls: { cert: ${cert}, key: ${key} }\ndata:\n  dir: ${dir}\n`,
-    );
+    const { yaml, adminPort: port } = await sbcConfig(dir, { tls: { cert, key } });
+    await start(yaml);
     const r = await httpsGet(port, '/ready', readFileSync(cert, 'utf8'));
     expect(r).toEqual({ status: 200, body: JSON.stringify({ ready: true, checks: { stores: true } }) });
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
@@ -85,8 +83,7 @@ describe('startSbc wiring', () => {
 
   it('activates through the real rules runtime and restores the active version after a restart', async () => {
     const dir = tempDir();
-    const port = await freePort();
-    const yaml = `admin:\n  listen: { port: ${port} }\ndata:\n  dir: ${dir}\n`;
+    const { yaml, adminPort: port } = await sbcConfig(dir);
     const first = await start(yaml);
     const api = (path: string, body?: object) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
@@ -97,25 +94,26 @@ describe('startSbc wiring', () => {
         },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
-    expect((await api('/api/v1/rulesets/versions', { files: { 'main.rules': ZOOM_RULES } })).status).toBe(
-      201,
-    );
-    expect((await api('/api/v1/rulesets/activate', { version: 1 })).status).toBe(200);
+    // Version 1 is the shipped default rule set, active on a fresh data directory.
+    expect(await (await api('/api/v1/rulesets/active')).json()).toMatchObject({ version: 1 });
+    const pushed = await api('/api/v1/rulesets/versions', { files: { 'main.rules': ZOOM_RULES } });
+    expect(pushed.status).toBe(201);
+    expect((await api('/api/v1/rulesets/activate', { version: 2 })).status).toBe(200);
     await first.close();
     cleanup.pop();
 
     await start(yaml);
-    expect(await (await api('/api/v1/rulesets/active')).json()).toMatchObject({ version: 1 });
+    expect(await (await api('/api/v1/rulesets/active')).json()).toMatchObject({ version: 2, previous: 1 });
+    expect((await (await api('/api/v1/rulesets/versions')).json()).length).toBe(2);
     const metrics = await (await api('/metrics')).text();
-    expect(metrics).toContain('sbc_rule_active_version 1');
+    expect(metrics).toContain('sbc_rule_active_version 2');
   });
 
   it('a data directory that cannot be created names data.dir', async () => {
-    const port = await freePort();
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, '');
     const error = await startSbc(
-      parseConfigText(`admin:\n  listen: { port: ${port} }\ndata:\n  dir: ${file}/sbc\n`, 't', {}),
+      parseConfigText((await sbcConfig(`${file}/sbc`)).yaml, 't', {}),
       quiet,
       'x',
     ).catch((e: unknown) => e);
@@ -125,16 +123,8 @@ describe('startSbc wiring', () => {
 
   it('an unreadable TLS file names admin.tls.cert', async () => {
     const dir = tempDir();
-    const port = await freePort();
-    const error = await startSbc(
-      parseConfigText(
-        `admin:\n  listen: { port: ${port} }\n  tls: { cert: ${dir}/none.pem, key: ${dir}/none.key }\ndata:\n  dir: ${dir}\n`,
-        't',
-        {},
-      ),
-      quiet,
-      'x',
-    ).catch((e: unknown) => e);
+    const { yaml } = await sbcConfig(dir, { tls: { cert: `${dir}/none.pem`, key: `${dir}/none.key` } });
+    const error = await startSbc(parseConfigText(yaml, 't', {}), quiet, 'x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartupError);
     expect((error as StartupError).message).toContain('(admin.tls.cert): ENOENT');
   });
