@@ -34,12 +34,12 @@ type SrfApp = {
   invite(fn: (req: { body: string }, res: Res) => void): void;
   createUAS(req: unknown, res: unknown, opts: object): Promise<DialogLike>;
   createUAC(uri: string, opts: object): Promise<DialogLike>;
-  on(e: string, f: (err?: Error) => void): void;
+  on(e: string, f: (...args: never[]) => void): void;
   connect(o: object): void;
   disconnect(): void;
 };
 
-async function setup(t1Ms = 50): Promise<{ port: number; app: SrfApp }> {
+async function setup(t1Ms = 50, cdrs = false): Promise<{ port: number; app: SrfApp }> {
   edge = await createEdge(
     {
       sip: {
@@ -50,6 +50,7 @@ async function setup(t1Ms = 50): Promise<{ port: number; app: SrfApp }> {
         t1Ms,
       },
       wire: { secret: 'x' },
+      cdrs,
     },
     pino({ level: 'silent' }),
   );
@@ -224,4 +225,23 @@ it('UAC: reports a local 408 when the far end never answers (Timer B) and 503 wh
   const closedPort = await freePort();
   const unreachable = app.createUAC(`sip:svc@127.0.0.1:${closedPort};transport=tcp`, { localSdp: SDP });
   await expect(unreachable).rejects.toMatchObject({ status: 503 });
+});
+
+it('sends CDR events when enabled: attempt and start for an answered call, stop on the caller’s BYE', async () => {
+  const { port, app } = await setup(50, true);
+  const cdrs: string[] = [];
+  app.on('cdr:attempt', (source: string) => cdrs.push(`attempt ${source}`));
+  app.on('cdr:start', (source: string, _time: string, role: string) => cdrs.push(`start ${source} ${role}`));
+  app.on('cdr:stop', (source: string, _time: string, reason: string) =>
+    cdrs.push(`stop ${source} ${reason}`),
+  );
+  app.invite((req, res) => void app.createUAS(req, res, { localSdp: SDP }));
+  await new Promise((r) => setTimeout(r, 100));
+  peer!.send(invite(peer!.port), port);
+  const ok = await peer!.next((m) => statusOf(m) === 200);
+  peer!.send(inDialog('ACK', ok, peer!.port, 1), port);
+  peer!.send(inDialog('BYE', ok, peer!.port, 2), port);
+  await peer!.next((m) => m.includes('CSeq: 2 BYE'));
+  await new Promise((r) => setTimeout(r, 100));
+  expect(cdrs).toEqual(['attempt network', 'start application uas', 'stop network normal-release']);
 });
