@@ -120,6 +120,14 @@ describe('linear-time regex engine', () => {
       );
   });
 
+  it('records the literal start of anchored patterns for a quick reject', () => {
+    expect(compileRegex({ source: '^X-Zoom-', flags: '' }).prefix).toBe('X-Zoom-');
+    expect(compileRegex({ source: '^\\+1[2-9]', flags: '' }).prefix).toBe('+1');
+    expect(compileRegex({ source: '^x-zoom-', flags: 'i' }).prefix).toBeUndefined();
+    expect(compileRegex({ source: 'X-Zoom-', flags: '' }).prefix).toBeUndefined();
+    expect(compileRegex({ source: '^(ab|ac)', flags: '' }).prefix).toBeUndefined();
+  });
+
   it('captures a group or gives undefined', () => {
     const rx = compileRegex({ source: ';ext=([0-9]+)', flags: '' });
     expect(rt.rxCapture(rx, 'sip:+1;ext=42', 1)).toBe('42');
