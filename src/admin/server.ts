@@ -12,13 +12,17 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Stores, TokenRole } from '../store/types.ts';
 import { createAudit } from './audit.ts';
 import { allows, Authenticator, type Principal } from './auth.ts';
+import { registerEditorStatic } from './editor-static.ts';
 import { installErrorHandling } from './errors.ts';
 import { type RuleActivator, RuleSets } from './rule-sets.ts';
+import { registerPreviewRoute } from './routes/preview.ts';
 import { registerProvisioningRoutes } from './routes/provisioning.ts';
 import { registerRuleRoutes } from './routes/rules.ts';
 import { registerStatusRoutes } from './routes/status.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerWhoamiRoute } from './routes/whoami.ts';
 import { LIMITS } from './schemas.ts';
+import { ProvisioningTables } from '../store/index.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -120,6 +124,9 @@ export function createAdminServer(options: AdminServerOptions) {
       metrics: options.metrics,
     });
     registerTokenRoutes(scope, { tokens: options.stores.tokens, audit });
+    registerWhoamiRoute(scope);
+    registerPreviewRoute(scope, { ruleSets, tables: new ProvisioningTables(options.stores.lookup) });
+    registerEditorStatic(scope);
     scope.get(
       '/openapi.json',
       {
