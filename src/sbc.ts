@@ -96,17 +96,7 @@ export async function startSbc(config: Config, logger: Logger, version: string):
   if (!config.admin.token)
     logger.info('no admin.token (SBC_ADMIN_TOKEN) configured: only stored tokens are accepted');
 
-  const { host, port } = config.admin.listen;
-  try {
-    await admin.listen({ host, port });
-  } catch (error) {
-    await closeAll();
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ListenError('admin.listen', formatAddress(host, port), code);
-  }
-  const scheme = config.admin.tls ? 'https' : 'http';
-  logger.info({ url: `${scheme}://${formatAddress(host, port)}`, dataDir }, 'admin API listening');
-
+  // The SIP side first: once the admin API answers (/health), the SBC is fully up.
   try {
     await core.start();
   } catch (error) {
@@ -119,6 +109,17 @@ export async function startSbc(config: Config, logger: Logger, version: string):
     }
     throw new StartupError('edge', `cannot start the SIP edge (edge): ${String(error)}`);
   }
+
+  const { host, port } = config.admin.listen;
+  try {
+    await admin.listen({ host, port });
+  } catch (error) {
+    await closeAll();
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ListenError('admin.listen', formatAddress(host, port), code);
+  }
+  const scheme = config.admin.tls ? 'https' : 'http';
+  logger.info({ url: `${scheme}://${formatAddress(host, port)}`, dataDir }, 'admin API listening');
 
   return { close: closeAll };
 }
