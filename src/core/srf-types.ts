@@ -93,7 +93,8 @@ export interface SrfApp {
     req: SrfRequest,
     res: SrfResponse,
     opts: { localSdp?: string; headers?: Record<string, string> },
-  ): Promise<SrfDialog>;
+    callback: (err: unknown, dialog?: SrfDialog) => void,
+  ): void;
   request(
     uri: string,
     opts: { method: string; headers?: Record<string, string>; body?: string; proxy?: string },

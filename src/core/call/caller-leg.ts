@@ -72,12 +72,38 @@ export class CallerLeg {
     return this.#reliableSent;
   }
 
-  /** The 2xx upstream: creates the caller's dialog. */
-  async answer(response: SipMessage, sdp: string, extra: Record<string, string>): Promise<SrfDialog> {
+  /**
+   * The 2xx upstream: creates the caller's dialog. srf hands the dialog over in a callback run
+   * while it reads the edge's frames; a BYE in the same read is dispatched before any promise
+   * continuation, so it is caught here, synchronously, and replayed by the dialog bridge.
+   */
+  answer(response: SipMessage, sdp: string, extra: Record<string, string>): Promise<SrfDialog> {
     const headers = { ...passThroughHeaders(response, MANAGED_RESPONSE), ...extra };
     this.#services.metrics.edgeMessages.labels('out', 'response').inc();
-    return this.#services.srf.createUAS(this.req, this.res, { localSdp: sdp, headers });
+    return new Promise((resolve, reject) => {
+      this.#services.srf.createUAS(this.req, this.res, { localSdp: sdp, headers }, (err, dialog) => {
+        if (err || !dialog) {
+          reject(err ?? new Error('no dialog'));
+          return;
+        }
+        catchEarlyBye(dialog);
+        resolve(dialog);
+      });
+    });
   }
+}
+
+const EARLY_BYE = Symbol('early BYE');
+
+/** Records a BYE that arrives before the dialog bridge listens. */
+export function catchEarlyBye(dialog: SrfDialog): void {
+  dialog.once('destroy', ((req: SrfRequest) => {
+    (dialog as unknown as Record<symbol, SrfRequest>)[EARLY_BYE] = req;
+  }) as (...args: never[]) => void);
+}
+
+export function earlyBye(dialog: SrfDialog): SrfRequest | undefined {
+  return (dialog as unknown as Record<symbol, SrfRequest | undefined>)[EARLY_BYE];
 }
 
 export { bodyText };

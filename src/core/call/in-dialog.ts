@@ -13,7 +13,7 @@ import {
   passThroughHeaders,
 } from '../sip/messages.ts';
 import type { SrfDialog, SrfRequest, SrfResponse } from '../srf-types.ts';
-import { sendableStatus } from './caller-leg.ts';
+import { earlyBye, sendableStatus } from './caller-leg.ts';
 import type { Call } from './call.ts';
 import { runHook } from './hooks.ts';
 import type { CallServices } from './services.ts';
@@ -35,7 +35,7 @@ export function bridgeDialogs(call: Call, services: CallServices, events: Dialog
     [uac, uas, 'callee'],
   ];
   for (const [from, to, side] of legs) {
-    from.on('destroy', (req: SrfRequest) => {
+    const onBye = (req: SrfRequest) => {
       services.metrics.edgeMessages.labels('in', 'request').inc();
       let headers: Record<string, string> = {};
       try {
@@ -48,7 +48,13 @@ export function bridgeDialogs(call: Call, services: CallServices, events: Dialog
       services.metrics.edgeMessages.labels('out', 'request').inc();
       void to.destroy({ headers }).catch(() => {});
       events.ended(side === 'caller' ? 'caller-bye' : 'callee-bye');
-    });
+    };
+    const early = earlyBye(from);
+    if (early) {
+      onBye(early);
+      return;
+    }
+    from.on('destroy', onBye);
     for (const event of RELAYED) {
       from.on(event, (req: SrfRequest, res: SrfResponse) => {
         void relay(call, services, req, res, to).then((refresh) => {

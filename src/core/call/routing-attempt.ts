@@ -11,7 +11,14 @@ import { type AttemptOutcome, triggersFailover } from '../routing/failover-polic
 import { peerKey, type RouteCandidate } from '../routing/route-plan.ts';
 import { parseSip } from '../sip/messages.ts';
 import type { ArrivalHosts } from '../sip/topology.ts';
-import type { LateOfferUac, SrfDialog, SrfRequest, SrfResponseIn } from '../srf-types.ts';
+import {
+  isLateOffer,
+  type LateOfferUac,
+  type SrfDialog,
+  type SrfRequest,
+  type SrfResponseIn,
+} from '../srf-types.ts';
+import { catchEarlyBye } from './caller-leg.ts';
 import type { Call } from './call.ts';
 import { buildFarInvite, type FarInvite } from './far-invite.ts';
 import type { CallServices } from './services.ts';
@@ -193,6 +200,7 @@ export class RoutingAttempt {
         })
         .then((uac) => {
           services.metrics.edgeMessages.labels('in', 'response').inc();
+          if (!isLateOffer(uac)) catchEarlyBye(uac);
           const res = 'res' in uac && uac.res ? uac.res : undefined;
           if (settled) {
             // Answered after we gave up on it (timeout or CANCEL race): hang it up.
