@@ -30,7 +30,8 @@ export function resolveUri(uri: SipUri): Target | Promise<Target> {
   if (isIP(host) !== 0) return { protocol, host, port };
   const hit = cache.get(host);
   if (hit !== undefined && hit.expires > Date.now()) return { protocol, host: hit.address, port };
-  return lookup(host).then(({ address }) => {
+  // IPv4 first: `localhost` may list ::1 first, and most deployments listen on IPv4.
+  return lookup(host, { order: 'ipv4first' }).then(({ address }) => {
     if (cache.size > 1000) cache.clear();
     cache.set(host, { address, expires: Date.now() + CACHE_MS });
     return { protocol, host: address, port };

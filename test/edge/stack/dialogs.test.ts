@@ -245,3 +245,15 @@ it('sends CDR events when enabled: attempt and start for an answered call, stop 
   await new Promise((r) => setTimeout(r, 100));
   expect(cdrs).toEqual(['attempt network', 'start application uas', 'stop network normal-release']);
 });
+
+it('resolves a host name in the target with node:dns (RFC 3263-lite: no SRV/NAPTR)', async () => {
+  const { app } = await setup(10);
+  const call = app.createUAC(`sip:svc@localhost:${peer!.port}`, { localSdp: SDP });
+  const inv = await peer!.next((m) => m.startsWith('INVITE'));
+  expect(inv.split('\r\n')[0]).toBe(`INVITE sip:svc@localhost:${peer!.port} SIP/2.0`);
+  const edgePort = Number(/Via: SIP\/2.0\/UDP 127\.0\.0\.1:(\d+)/.exec(inv)![1]);
+  peer!.send(answer(inv, '486 Busy Here', peer!.port), edgePort);
+  await expect(call).rejects.toMatchObject({ status: 486 });
+  // The transaction layer ACKed the 486 itself.
+  expect(header(await peer!.next((m) => m.startsWith('ACK')), 'CSeq')).toMatch(/ ACK$/);
+});
