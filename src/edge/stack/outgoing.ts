@@ -22,7 +22,7 @@ import { createUasDialog, endDialog } from './dialog-ops.ts';
 import { bodyHeaders, passThroughHeaders, replaceLocalhost, tagOf, withTag } from './headers.ts';
 import { sendInDialog } from './in-dialog.ts';
 import { cancelRequest, dialogTarget, inDialogRequest, targetOf, viaFor } from './requests.ts';
-import { responseText } from './responses.ts';
+import { localResponse, responseText } from './responses.ts';
 
 const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
@@ -188,7 +188,7 @@ export function sendResponse(ctx: StackContext, op: SendResponseOp): SendRespons
       ctx.opts.timers,
       e.flow.protocol !== 'udp',
       (b) => ctx.registry.send(b, e.target),
-      () => ctx.log.info({ dialog: d?.id }, 'no PRACK for a reliable provisional'),
+      () => noPrack(ctx, e),
     );
     rseq = d.reliable.nextRSeq();
     extra += `RSeq: ${rseq}\r\n`;
@@ -246,4 +246,17 @@ function afterResponse(ctx: StackContext, e: ServerEntry, status: number, text: 
     return '';
   }
   return status > 100 ? d.id : '';
+}
+
+/** RFC 3262 §3: 64·T1 without a PRACK for a reliable provisional: the INVITE is rejected with a 5xx. */
+function noPrack(ctx: StackContext, e: ServerEntry): void {
+  if (e.txn.answered) return;
+  ctx.log.info(
+    { dialog: e.dialog?.id, peer: `${e.flow.remote.host}:${e.flow.remote.port}` },
+    'no PRACK: rejecting',
+  );
+  e.txn.respond(localResponse(e, 504, 'No PRACK Received'), 504);
+  ctx.servers.delete(e.txnId);
+  ctx.gateway.transactionEnded(e.txnId);
+  if (e.dialog !== undefined) endDialog(ctx, e.dialog);
 }

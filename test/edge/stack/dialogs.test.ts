@@ -257,3 +257,14 @@ it('resolves a host name in the target with node:dns (RFC 3263-lite: no SRV/NAPT
   // The transaction layer ACKed the 486 itself.
   expect(header(await peer!.next((m) => m.startsWith('ACK')), 'CSeq')).toMatch(/ ACK$/);
 });
+
+it('UAS: rejects the INVITE with 504 when a reliable provisional is never PRACKed (RFC 3262 §3)', async () => {
+  const { port, app } = await setup(10);
+  app.invite((_req, res) => res.send(180, { headers: { Require: '100rel' } }));
+  await new Promise((r) => setTimeout(r, 50));
+  peer!.send(invite(peer!.port, 'Supported: 100rel\r\n'), port);
+  const final = await peer!.next((m) => statusOf(m) >= 200, 3000);
+  expect(statusOf(final)).toBe(504);
+  expect(peer!.count((m) => statusOf(m) === 180)).toBeGreaterThan(3); // retransmitted meanwhile
+  expect(edge!.stack.stats().dialogs).toBe(0);
+});
