@@ -25,6 +25,17 @@ import { HttpError } from './errors.ts';
  */
 export interface RuleActivator {
   activate(version: RuleVersion): Promise<void>;
+  /** Calls in progress per loaded version (DESIGN.md: a call keeps its version to the end). */
+  pinnedCalls?(): VersionCalls[];
+}
+
+export interface VersionCalls {
+  version: number;
+  hash: string;
+  /** The version new calls get. */
+  active: boolean;
+  /** Calls in progress that started on this version. */
+  calls: number;
 }
 
 export interface UploadInput {
@@ -89,6 +100,11 @@ export class RuleSets {
     const found = await this.store.getVersion(version);
     if (!found) throw new NotFoundError(`rule set version ${version} does not exist`);
     return found;
+  }
+
+  /** Loaded versions and their calls; empty when the runtime does not report them. */
+  pinnedCalls(): VersionCalls[] {
+    return this.activator.pinnedCalls?.() ?? [];
   }
 
   currentActivation(): Promise<Activation | undefined> {

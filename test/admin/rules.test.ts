@@ -161,6 +161,17 @@ describe('activation', () => {
     expect(t.activator.loaded.at(-1)).toBe(active.version);
   });
 
+  it('reports the calls in progress pinned to each loaded version', async () => {
+    expect((await get('/api/v1/rulesets/calls')).json()).toEqual([]);
+    await post('/api/v1/rulesets/activate', { version: 1 });
+    t.activator.calls.set(1, 7);
+    await post('/api/v1/rulesets/activate', { version: 2 });
+    expect((await get('/api/v1/rulesets/calls')).json()).toEqual([
+      { version: 1, hash: 'h1', active: false, calls: 7 },
+      { version: 2, hash: 'h2', active: true, calls: 0 },
+    ]);
+  });
+
   it('writes one audit line per change, naming the actor', async () => {
     await post('/api/v1/rulesets/activate', { version: 2 });
     await post('/api/v1/rulesets/rollback', { version: 1 });

@@ -104,7 +104,11 @@ describe('startSbc wiring', () => {
 
     await start(yaml);
     expect(await (await api('/api/v1/rulesets/active')).json()).toMatchObject({ version: 2, previous: 1 });
-    expect((await (await api('/api/v1/rulesets/versions')).json()).length).toBe(2);
+    expect(((await (await api('/api/v1/rulesets/versions')).json()) as unknown[]).length).toBe(2);
+    // The core reports the loaded versions: after a restart only the active one, with no calls.
+    expect(await (await api('/api/v1/rulesets/calls')).json()).toEqual([
+      { version: 2, hash: expect.stringMatching(/^sha256:/), active: true, calls: 0 },
+    ]);
     const metrics = await (await api('/metrics')).text();
     expect(metrics).toContain('sbc_rule_active_version 2');
   });

@@ -182,6 +182,28 @@ export function registerRuleRoutes(app: FastifyInstance, options: RuleRoutesOpti
     async (request) => ruleSets.activationHistory(request.query.limit ?? 100),
   );
 
+  api.get(
+    '/api/v1/rulesets/calls',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary: 'Loaded versions with the number of calls in progress pinned to each',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              version: Type.Integer(),
+              hash: Type.String(),
+              active: Type.Boolean(),
+              calls: Type.Integer(),
+            }),
+          ),
+        },
+      },
+    },
+    async () => ruleSets.pinnedCalls(),
+  );
+
   const activationResponse = Type.Object({ activation: Activation, changed: Type.Boolean() });
 
   api.post(

@@ -20,6 +20,20 @@ export const ADMIN_TOKEN = 'test-bootstrap-admin-token-0123456789';
 export class RecordingActivator {
   readonly loaded: number[] = [];
   failNext: string | undefined;
+  /** What pinnedCalls reports: calls in progress per version. */
+  calls = new Map<number, number>();
+
+  pinnedCalls() {
+    const active = this.loaded.at(-1);
+    return [...new Set([...this.calls.keys(), ...(active === undefined ? [] : [active])])]
+      .sort((a, b) => a - b)
+      .map((version) => ({
+        version,
+        hash: `h${version}`,
+        active: version === active,
+        calls: this.calls.get(version) ?? 0,
+      }));
+  }
 
   async activate(version: RuleVersion): Promise<void> {
     if (this.failNext !== undefined) {
