@@ -15,6 +15,7 @@ import { allows, Authenticator, type Principal } from './auth.ts';
 import { registerEditorStatic } from './editor-static.ts';
 import { installErrorHandling } from './errors.ts';
 import { type RuleActivator, RuleSets } from './rule-sets.ts';
+import { type LiveStatus, registerLiveStatusRoutes } from './routes/live.ts';
 import { registerPreviewRoute } from './routes/preview.ts';
 import { registerProvisioningRoutes } from './routes/provisioning.ts';
 import { registerRuleRoutes } from './routes/rules.ts';
@@ -45,6 +46,8 @@ export interface AdminServerOptions {
   bootstrapToken?: string;
   /** PEM certificate and key: the listener speaks HTTPS only. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Trunk and call status from the signaling core; without it those lists are empty. */
+  live?: LiveStatus;
   /** Extra readiness checks (e.g. the rules runtime has a version loaded). */
   readiness?: Record<string, () => boolean>;
 }
@@ -124,6 +127,7 @@ export function createAdminServer(options: AdminServerOptions) {
       metrics: options.metrics,
     });
     registerTokenRoutes(scope, { tokens: options.stores.tokens, audit });
+    registerLiveStatusRoutes(scope, options.live);
     registerWhoamiRoute(scope);
     registerPreviewRoute(scope, { ruleSets, tables: new ProvisioningTables(options.stores.lookup) });
     registerEditorStatic(scope);

@@ -111,6 +111,8 @@ describe('startSbc wiring', () => {
     ]);
     const metrics = await (await api('/metrics')).text();
     expect(metrics).toContain('sbc_rule_active_version 2');
+    expect(await (await api('/api/v1/status/calls')).json()).toEqual({ total: 0, calls: [] });
+    expect((await api('/api/v1/status/trunks')).status).toBe(200);
   });
 
   it('a data directory that cannot be created names data.dir', async () => {

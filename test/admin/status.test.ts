@@ -34,6 +34,48 @@ describe('status', () => {
     expect(r.body).toContain('sbc_rule_active_version 0');
   });
 
+  it('trunk and call status come from the core: peers with OPTIONS state, calls with their rule version', async () => {
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/status/trunks', headers: auth() })).json(),
+    ).toEqual([]);
+    // The signaling core is not part of the admin layer; this LiveStatus stands in for it.
+    const live = {
+      trunks: () => [
+        {
+          trunk: 'zoom',
+          peer: { host: '162.12.233.59', port: 5061, transport: 'tls' },
+          state: 'down' as const,
+          consecutiveFailures: 4,
+          consecutiveSuccesses: 0,
+          lastOutcome: 'timeout',
+          lastProbeAt: 1_700_000_000_000,
+        },
+      ],
+      calls: () =>
+        [1, 2, 3].map((i) => ({
+          callId: `c${i}`,
+          state: 'connected',
+          inboundTrunk: 'zoom',
+          outboundTrunk: i === 3 ? null : 'core',
+          ruleVersion: i < 3 ? 4 : 5,
+          startedAt: new Date(1_700_000_000_000 + i).toISOString(),
+        })),
+    };
+    const other = await startTestAdmin(undefined, { live });
+    try {
+      const trunks = await other.app.inject({ method: 'GET', url: '/api/v1/status/trunks', headers: auth() });
+      expect(trunks.json()).toEqual(live.trunks());
+      const calls = await other.app.inject({
+        method: 'GET',
+        url: '/api/v1/status/calls?limit=2',
+        headers: auth(),
+      });
+      expect(calls.json()).toEqual({ total: 3, calls: live.calls().slice(0, 2) });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('/openapi.json is OpenAPI 3.1 built from the route schemas, bearer-secured', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json', headers: auth() })).json();
     expect(doc.openapi).toBe('3.1.0');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import type { LiveStatus } from '../../../src/admin/routes/live.ts';
 import { type AdminServer, createAdminServer } from '../../../src/admin/server.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { openSqliteStores, type RuleVersion, type Stores } from '../../../src/store/index.ts';
@@ -55,7 +56,10 @@ export interface TestAdmin {
   close(): Promise<void>;
 }
 
-export async function startTestAdmin(dir = mkdtempSync(join(tmpdir(), 'sbc-admin-'))): Promise<TestAdmin> {
+export async function startTestAdmin(
+  dir = mkdtempSync(join(tmpdir(), 'sbc-admin-')),
+  extra: { live?: LiveStatus } = {},
+): Promise<TestAdmin> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -73,6 +77,7 @@ export async function startTestAdmin(dir = mkdtempSync(join(tmpdir(), 'sbc-admin
     activator,
     metrics: createMetrics(),
     bootstrapToken: ADMIN_TOKEN,
+    ...extra,
   });
   await app.ready();
   return {
