@@ -6,7 +6,7 @@
 // the bench stops at the first step with a failed call. For each step it
 // prints the rate, failed calls, p50/p99 setup latency (INVITE sent to 200
 // received at the UAC, from sipp's -trace_rtt) and the CPU used by the
-// edge's thread and by the B2BUA's thread (% of one core).
+// edge's thread, by the B2BUA's thread and by the whole process (% of one core).
 // Env: RATES="200,400,..." to choose the steps, STEP_SECONDS (default 10).
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -138,7 +138,9 @@ async function main(): Promise<void> {
   console.log(
     `embedded edge bench: sipp uac -> edge udp/127.0.0.1:${edgePort} -> srf B2BUA -> edge -> sipp uas`,
   );
-  console.log('rate(cps)  calls  failed  p50(ms)  p99(ms)  edge CPU%  b2bua CPU%');
+  console.log(
+    'rate(cps)  calls  failed  p50(ms)  p99(ms)  edge CPU%  b2bua CPU%  process CPU%  edge CPU ms/call',
+  );
   let best: { rate: number; p50: number; p99: number } | undefined;
   try {
     for (const rate of RATES) {
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
       const calls = rate * STEP_SECONDS;
       const edgeBefore = (await edge.stats()).cpu;
       const mainBefore = process.threadCpuUsage();
+      const procBefore = process.cpuUsage();
       const t0 = Date.now();
       const uac = run(
         sipp,
@@ -168,6 +171,8 @@ async function main(): Promise<void> {
       if (process.env.BENCH_DEBUG) console.log(`step took ${ms} ms`);
       const edgeCpu = cpuPct(edgeBefore, (await edge.stats()).cpu, ms);
       const mainCpu = cpuPct(mainBefore, process.threadCpuUsage(), ms);
+      // The whole SBC process: both threads plus V8's garbage-collector helper threads.
+      const procCpu = cpuPct(procBefore, process.cpuUsage(), ms);
       const { ok, failed } = statCounts(dir);
       const lost = calls - ok - failed;
       const rtt = readRtt(dir);
@@ -177,7 +182,7 @@ async function main(): Promise<void> {
       const bad = failed + Math.max(0, lost);
       console.log(
         `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ` +
-          `${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${edgeCpu.toFixed(0).padStart(9)}  ${mainCpu.toFixed(0).padStart(10)}`,
+          `${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${edgeCpu.toFixed(0).padStart(9)}  ${mainCpu.toFixed(0).padStart(10)}  ${procCpu.toFixed(0).padStart(12)}  ${((edgeCpu * ms) / 100 / Math.max(1, ok)).toFixed(2).padStart(16)}`,
       );
       if (bad > 0) break;
       best = { rate, p50, p99 };
