@@ -9,7 +9,13 @@ import {
   previewMessage,
   SnapshotError,
 } from '../../core/effects/index.ts';
-import { loadRuleSetFromDisk, loadTables, RuleSetPathError, RuleSetRuntime } from '../../runtime/index.ts';
+import {
+  fileReader,
+  loadRuleSetFromDisk,
+  loadTables,
+  RuleSetPathError,
+  RuleSetRuntime,
+} from '../../runtime/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { renderDiagnostic } from './check.ts';
 import { type Io, processIo } from './rule-files.ts';
@@ -120,6 +126,20 @@ export function runPreview(ruleset: string, opts: PreviewCliOptions, io: Io): nu
 
 const where = (at: RuleLocation | undefined) => (at ? `${at.file}:${at.line}:${at.column}` : '-');
 
+/** The rule's own text at a location (trimmed, cut at 60 characters), so a trace reads like the rules. */
+function sourceLines(): (at: RuleLocation) => string {
+  const files = new Map<string, string[]>();
+  return (at) => {
+    let lines = files.get(at.file);
+    if (lines === undefined) {
+      lines = (fileReader.read(at.file) ?? '').split(/\r?\n/);
+      files.set(at.file, lines);
+    }
+    const text = (lines[at.line - 1] ?? '').trim();
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  };
+}
+
 export function renderPreview(r: PreviewResult): string {
   let out = `ruleset ${r.ruleset}  hook ${r.hook}  trunk ${r.trunk || '(none)'}\n`;
   out += r.handler
@@ -139,7 +159,8 @@ export function renderPreview(r: PreviewResult): string {
     out += `  ${where(h.at)}  ${h.id} on ${h.hook}: ${mark}\n`;
   }
   out += '\n== Trace\n';
-  for (const t of r.trace) out += `  ${where(t.at)}  ${t.label}\n`;
+  const source = sourceLines();
+  for (const t of r.trace) out += `  ${where(t.at)}  ${t.label.padEnd(24)}  ${source(t.at)}\n`;
   out += '\n== Effects\n';
   for (const e of r.effects) out += `  ${where(e.at)}  ${describeEffect(e)}\n`;
   if (r.effects.length === 0) out += '  (none)\n';
