@@ -4,32 +4,11 @@
  * several files, imports, errors in an imported file, warnings and a file nobody imports.
  * (The browser test compares the worker's answer in Chromium with the CLI too.)
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RuleChecker, walkOrder } from '../../editor/src/check/checker.ts';
-import { BROKEN_FILES } from './support/fixtures.ts';
-
-const SBC = resolve(import.meta.dirname, '../../bin/sbc');
-
-/** `sbc check --json .` run in a directory holding `files`. */
-export function cliCheck(files: Record<string, string>): unknown[] {
-  const dir = mkdtempSync(join(tmpdir(), 'sbc-check-'));
-  try {
-    for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
-    let out: string;
-    try {
-      out = execFileSync(SBC, ['check', '--json', '.'], { cwd: dir, encoding: 'utf8' });
-    } catch (e) {
-      out = (e as { stdout: string }).stdout;
-    }
-    return JSON.parse(out) as unknown[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { BROKEN_FILES, cliCheck } from './support/fixtures.ts';
 
 describe('editor diagnostics = sbc check', () => {
   it('gives exactly what the CLI prints on a rule set with errors and warnings in several files', () => {

@@ -69,6 +69,12 @@ export function previewPanel(
     trunk.value = names.includes(current) ? current : '';
   };
   trunk.addEventListener('focus', refreshTrunks);
+  // Trunks come from the files being edited: keep the list current as they change.
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  files.onChange(() => {
+    clearTimeout(pending);
+    pending = setTimeout(refreshTrunks, 300);
+  });
 
   const run = async () => {
     clear(output, h('p', { class: 'muted' }, 'running…'));
@@ -104,6 +110,7 @@ export function previewPanel(
     }
   };
 
+  if (SAMPLES.some((s) => s.name === 'zoom-invite')) sample.value = 'zoom-invite';
   pick();
   refreshTrunks();
   const el = h(
