@@ -16,9 +16,11 @@ afterEach(() => {
   for (const proc of started.splice(0)) proc.kill();
 });
 
+/** A config file in a fresh temp dir; unless the text names one, its data dir is there too. */
 function writeConfig(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'sbc-run-')), 'sbc.yaml');
-  writeFileSync(file, text);
+  const dir = mkdtempSync(join(tmpdir(), 'sbc-run-'));
+  const file = join(dir, 'sbc.yaml');
+  writeFileSync(file, /^data:/m.test(text) ? text : `${text}\ndata:\n  dir: ${join(dir, 'data')}\n`);
   return file;
 }
 
@@ -157,5 +159,18 @@ describe('sbc command line', () => {
     expect(health.node).toMatch(/^v24\./);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
+  });
+});
+
+describe('sbc run start-up failures', () => {
+  it('an unusable data directory: one line naming data.dir, exit 1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sbc-run-')), 'not-a-dir');
+    writeFileSync(file, 'a file, not a directory');
+    const config = writeConfig(`data:\n  dir: ${file}\nadmin:\n  listen:\n    port: ${await freePort()}\n`);
+    const result = await runSbc(['run', '--config', config]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^sbc: cannot open the data directory .*\(data\.dir\)/);
   });
 });

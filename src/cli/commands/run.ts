@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type Config, ConfigError, LOG_LEVELS, loadConfig, printableConfig } from '../../config/index.ts';
 import { createLogger, type Logger } from '../../log/logger.ts';
-import { ListenError, type RunningSbc, startSbc } from '../../sbc.ts';
+import { type RunningSbc, StartupError, startSbc } from '../../sbc.ts';
 import { EXIT } from '../exit-codes.ts';
 import { VERSION } from '../version.ts';
 
@@ -50,7 +50,8 @@ async function run(options: RunOptions): Promise<number> {
   try {
     sbc = await startSbc(config, logger, VERSION);
   } catch (error) {
-    if (!(error instanceof ListenError)) throw error;
+    // A listener that cannot bind, a data directory or TLS file that cannot be read: one line, exit 1.
+    if (!(error instanceof StartupError)) throw error;
     logger.flush();
     process.stderr.write(`sbc: ${error.message}\n`);
     return EXIT.failure;
