@@ -103,7 +103,25 @@ describe('sbc preview', () => {
     expect(r.out).toBe('');
   });
 
+  it('runs the failure hook with the given status', () => {
+    const r = sbc(
+      'preview',
+      RULES,
+      '--message',
+      'examples/messages/carrier-invite-late-offer.sip',
+      '--hook',
+      'failure',
+      '--failure',
+      '486',
+      '--json',
+    );
+    const j = JSON.parse(r.out) as PreviewResult;
+    expect(j.context.failure).toEqual({ status: 486, reason: '', timeout: false, trunk: '' });
+    expect(j.decisions.logs[0]?.message).toBe('attempt failed with 486');
+  });
+
   it('refuses bad options with exit 2', () => {
+    expect(sbc('preview', RULES, '--message', 'examples/messages/bye.sip', '--failure', '200').code).toBe(2);
     expect(sbc('preview', RULES, '--message', 'examples/messages/bye.sip', '--hook', 'sideways').code).toBe(
       2,
     );

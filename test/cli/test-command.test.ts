@@ -31,9 +31,9 @@ describe('sbc test', () => {
   it('passes the fixture tests, exit 0, and reports coverage', () => {
     const r = sbc('test', 'test/runtime/fixtures', '--coverage');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('6 passed, 0 failed');
+    expect(r.out).toContain('7 passed, 0 failed');
     expect(r.out).toMatch(/coverage test\/runtime\/fixtures\/zoom: \d+\/22 rule decisions/);
-    expect(r.out).toContain('not run: test/runtime/fixtures/zoom/main.rules:98:1  handler h5');
+    expect(r.out).toContain('not run: test/runtime/fixtures/zoom/main.rules:90:1  handler h3');
   });
 
   it('prints a diff for a failing expectation and exits 1', () => {

@@ -31,6 +31,7 @@ export interface PreviewCliOptions {
   source?: string;
   hook?: string;
   tables?: string;
+  failure?: string;
   json?: boolean;
 }
 
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     .option('--source <ip:port>', 'address the message comes from (classifies the trunk)')
     .option('--hook <name>', `hook to run: ${HOOK_NAMES.join(', ')} (default from the message)`)
     .option('--tables <file>', 'provisioning data, YAML or JSON: { table: { key: row } }')
+    .option('--failure <status>', "status of the failed attempt for --hook failure ('timeout' for no answer)")
     .option('--json', 'print everything as one JSON object')
     .action((ruleset: string, opts: PreviewCliOptions) => {
       process.exitCode = runPreview(ruleset, opts, processIo);
@@ -58,6 +60,14 @@ export function parseSource(text: string): { ip: string; port: number } | undefi
   return { ip: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
+export function parseFailure(text: string): { status: number; reason: string; timeout: boolean } | undefined {
+  if (text === 'timeout') return { status: 408, reason: 'Request Timeout', timeout: true };
+  const status = Number(text);
+  return Number.isInteger(status) && status >= 300 && status <= 699
+    ? { status, reason: '', timeout: false }
+    : undefined;
+}
+
 export function runPreview(ruleset: string, opts: PreviewCliOptions, io: Io): number {
   if (opts.hook !== undefined && !(HOOK_NAMES as readonly string[]).includes(opts.hook)) {
     io.err(`sbc preview: --hook must be one of ${HOOK_NAMES.join(', ')}\n`);
@@ -66,6 +76,11 @@ export function runPreview(ruleset: string, opts: PreviewCliOptions, io: Io): nu
   const source = opts.source === undefined ? undefined : parseSource(opts.source);
   if (opts.source !== undefined && source === undefined) {
     io.err(`sbc preview: --source must be IP:PORT (e.g. 162.12.233.59:5061), got '${opts.source}'\n`);
+    return EXIT.usage;
+  }
+  const failure = opts.failure === undefined ? undefined : parseFailure(opts.failure);
+  if (opts.failure !== undefined && failure === undefined) {
+    io.err(`sbc preview: --failure must be a status from 300 to 699 or 'timeout', got '${opts.failure}'\n`);
     return EXIT.usage;
   }
   let content: string;
@@ -106,6 +121,7 @@ export function runPreview(ruleset: string, opts: PreviewCliOptions, io: Io): nu
       ...(opts.hook ? { hook: opts.hook as HookName } : {}),
       ...(opts.trunk ? { trunk: opts.trunk } : {}),
       ...(source ? { source } : {}),
+      ...(failure ? { failure } : {}),
     });
     io.out(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderPreview(result));
     return EXIT.ok;

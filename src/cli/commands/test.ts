@@ -195,6 +195,15 @@ function runCase(c: TestCase, base: string, runtime: RuleSetRuntime, hits: Set<n
       ...(c.trunk ? { trunk: c.trunk } : {}),
       ...(source ? { source } : {}),
       ...(c.vars ? { vars: c.vars } : {}),
+      ...(c.failure
+        ? {
+            failure: {
+              status: c.failure.status,
+              reason: c.failure.reason ?? '',
+              timeout: c.failure.timeout ?? false,
+            },
+          }
+        : {}),
     });
     for (const h of result.hits) hits.add(h);
     const failures = checkCase(c, result);

@@ -15,6 +15,8 @@ export interface TestCase {
   trunk?: string;
   source?: string;
   vars?: Record<string, IrValue>;
+  /** Failure hooks: the failed attempt (default 503 Service Unavailable, no timeout). */
+  failure?: { status: number; reason?: string; timeout?: boolean };
   expect: Expectations;
 }
 
@@ -67,7 +69,7 @@ const EXPECT_KEYS = new Set([
   'error',
   'unchanged',
 ]);
-const CASE_KEYS = new Set(['name', 'message', 'hook', 'trunk', 'source', 'vars', 'expect']);
+const CASE_KEYS = new Set(['name', 'message', 'hook', 'trunk', 'source', 'vars', 'failure', 'expect']);
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,6 +95,8 @@ export function validateTestFile(data: unknown): TestFile {
       throw new TestFileError(`${where}: needs a message`);
     if (t.hook !== undefined && !(HOOK_NAMES as readonly unknown[]).includes(t.hook))
       throw new TestFileError(`${where}: hook must be one of ${HOOK_NAMES.join(', ')}`);
+    if (t.failure !== undefined && !(isMap(t.failure) && Number.isInteger(t.failure.status)))
+      throw new TestFileError(`${where}: failure needs a status, e.g. { status: 503 }`);
     if (!isMap(t.expect)) throw new TestFileError(`${where}: needs an expect: map`);
     for (const k of Object.keys(t.expect))
       if (!EXPECT_KEYS.has(k))
