@@ -78,7 +78,7 @@ async function signIn(token: string): Promise<void> {
   await page.click('[data-testid=signin]');
   await page.waitForSelector('.monaco-editor .view-lines');
   await page.waitForFunction(
-    () => (window as { __sbc?: { checkState(): { seq: number } } }).__sbc?.checkState().seq,
+    () => (globalThis as unknown as { __sbc?: { checkState(): { seq: number } } }).__sbc?.checkState().seq,
   );
 }
 
@@ -182,7 +182,7 @@ describe('web editor in Chromium', () => {
     // Drop the half-typed line and mangle the layout of the fixed one.
     await page.evaluate(() => {
       const model = (
-        window as unknown as { __sbc: { editor: { getModel(): Model } } }
+        globalThis as unknown as { __sbc: { editor: { getModel(): Model } } }
       ).__sbc.editor.getModel();
       const text = model.getValue().replace(/\n *log ruri\.\n/, '\n');
       model.setValue(text.replace('set header "X-Edited" = from.user', 'set   header "X-Edited"=from.user'));
@@ -282,7 +282,9 @@ describe('web editor in Chromium', () => {
       `(s) => { for (const [p, t] of Object.entries(${JSON.stringify(BROKEN_FILES)})) s.setFile(p, t); }`,
     );
     await page.waitForFunction((seq) => {
-      const s = (window as { __sbc?: { checkState(): { seq: number; diagnostics: unknown[] } } }).__sbc!;
+      const s = (
+        globalThis as unknown as { __sbc?: { checkState(): { seq: number; diagnostics: unknown[] } } }
+      ).__sbc!;
       return s.checkState().seq > seq && s.checkState().diagnostics.length > 0;
     }, before);
     await page.waitForTimeout(300);
