@@ -135,7 +135,9 @@ export async function startWorkbench(root: HTMLElement, api: Api, me: Whoami, si
       ),
     );
   };
+  let firstCheckAt = 0;
   checks.onResult((s) => {
+    if (firstCheckAt === 0 && files.paths().length > 0) firstCheckAt = performance.now();
     renderProblems(s.diagnostics);
     timing.textContent = `checked in ${s.workerMs.toFixed(1)} ms`;
   });
@@ -238,6 +240,9 @@ export async function startWorkbench(root: HTMLElement, api: Api, me: Whoami, si
   window.__sbc = {
     diagnostics: () => checks.state.diagnostics,
     checkState: () => checks.state,
+    onCheck: (listener: (state: unknown) => void) => checks.onResult(listener),
+    /** performance.now() when the editor first showed files with their diagnostics (0: not yet). */
+    readyAt: () => firstCheckAt,
     files: () => files.files(),
     setFile: (path: string, text: string) => (files.model(path) ?? files.create(path)).setValue(text),
     open,
