@@ -15,6 +15,7 @@ export const CORE_SCENARIOS = new URL('./sipp/', import.meta.url).pathname;
 
 export function scenarioArgs(name: string): string[] {
   if (name === 'uac' || name === 'uas') return ['-sn', name];
+  if (name.startsWith('/')) return ['-sf', name];
   const dir = name.startsWith('core:') ? CORE_SCENARIOS : EDGE_SCENARIOS;
   return ['-sf', join(dir, `${name.replace(/^core:/, '')}.xml`)];
 }
@@ -42,7 +43,7 @@ export async function startUas(
     '-m',
     String(calls),
     '-timeout',
-    '30s',
+    '20s',
     '-trace_msg',
     ...extra,
   ]);
@@ -78,7 +79,7 @@ export async function runUac(
     '-d',
     '100',
     '-timeout',
-    '30s',
+    '20s',
     '-trace_msg',
     ...(options.extra ?? []),
   ]);
