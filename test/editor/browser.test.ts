@@ -196,6 +196,28 @@ describe('web editor in Chromium', () => {
       .toContain('\n  set header "X-Edited" = from.user\n  route peer\n');
   }, 60_000);
 
+  it('shows hover docs for fields and goes to the definition of a trunk', async () => {
+    const lines = await sbcState<string[]>('(s) => s.editor.getModel().getLinesContent()');
+    const setLine = lines.findIndex((l) => l.includes('from.user')) + 1;
+    const userColumn = lines[setLine - 1]!.indexOf('from.user') + 'from.'.length + 2;
+    await sbcState(
+      `(s) => { s.editor.setPosition({ lineNumber: ${setLine}, column: ${userColumn} }); s.editor.focus(); s.editor.trigger('test', 'editor.action.showHover', {}); }`,
+    );
+    await expect
+      .poll(() => page.locator('.monaco-hover').first().textContent(), { timeout: 10_000 })
+      .toContain('from.user: string (writable)');
+    await page.keyboard.press('Escape');
+
+    const routeLine = lines.findIndex((l) => l.trim() === 'route peer') + 1;
+    const trunkLine = lines.indexOf('trunk peer {') + 1;
+    await sbcState(
+      `(s) => { s.editor.setPosition({ lineNumber: ${routeLine}, column: 10 }); s.editor.trigger('test', 'editor.action.revealDefinition', {}); }`,
+    );
+    await expect
+      .poll(() => sbcState<{ lineNumber: number; column: number }>('(s) => s.editor.getPosition()'))
+      .toEqual({ lineNumber: trunkLine, column: 7 });
+  }, 60_000);
+
   it('previews the Zoom INVITE: diff, decisions and trace; a trace step jumps to its rule line', async () => {
     await page.click('[data-testid=tab-preview]');
     await page.selectOption('[data-testid=preview-sample]', 'zoom-invite');
