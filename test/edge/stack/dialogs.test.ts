@@ -268,3 +268,53 @@ it('UAS: rejects the INVITE with 504 when a reliable provisional is never PRACKe
   expect(peer!.count((m) => statusOf(m) === 180)).toBeGreaterThan(3); // retransmitted meanwhile
   expect(edge!.stack.stats().dialogs).toBe(0);
 });
+
+it('UAS: copies Record-Route into the 2xx and routes its own BYE through the route set (loose routing)', async () => {
+  const { port, app } = await setup();
+  const proxy = await UdpPeer.open(); // stands for a record-routing proxy in front of the caller
+  try {
+    let dialog: DialogLike | undefined;
+    app.invite((req, res) => void app.createUAS(req, res, { localSdp: SDP }).then((d) => (dialog = d)));
+    await new Promise((r) => setTimeout(r, 50));
+    const rr = `Record-Route: <sip:127.0.0.1:${proxy.port};lr>, <sip:10.9.9.9;lr>\r\n`;
+    peer!.send(invite(peer!.port, rr), port);
+    const ok = await peer!.next((m) => statusOf(m) === 200);
+    expect(ok).toContain(`Record-Route: <sip:127.0.0.1:${proxy.port};lr>, <sip:10.9.9.9;lr>\r\n`);
+    peer!.send(inDialog('ACK', ok, peer!.port, 1), port);
+    await new Promise((r) => setTimeout(r, 100));
+    void dialog!.destroy();
+    const bye = await proxy.next((m) => m.startsWith('BYE'));
+    // Request-URI is the caller's Contact; the Route set goes along in order.
+    expect(bye.split('\r\n')[0]).toBe(`BYE sip:peer@127.0.0.1:${peer!.port} SIP/2.0`);
+    expect(bye.match(/^Route: .*$/gm)).toEqual([
+      `Route: <sip:127.0.0.1:${proxy.port};lr>`,
+      'Route: <sip:10.9.9.9;lr>',
+    ]);
+  } finally {
+    proxy.close();
+  }
+});
+
+it('UAC: takes the route set from the 2xx Record-Route in reverse and sends the ACK and BYE through it', async () => {
+  const { app } = await setup();
+  const proxy = await UdpPeer.open();
+  try {
+    const call = app.createUAC(`sip:svc@127.0.0.1:${peer!.port}`, { localSdp: SDP });
+    const inv = await peer!.next((m) => m.startsWith('INVITE'));
+    const edgePort = Number(/Via: SIP\/2.0\/UDP 127\.0\.0\.1:(\d+)/.exec(inv)![1]);
+    const rr = `Record-Route: <sip:10.9.9.9;lr>\r\nRecord-Route: <sip:127.0.0.1:${proxy.port};lr>\r\n`;
+    peer!.send(answer(inv, '200 OK', peer!.port, rr, SDP), edgePort);
+    const ack = await proxy.next((m) => m.startsWith('ACK'));
+    expect(ack.match(/^Route: .*$/gm)).toEqual([
+      `Route: <sip:127.0.0.1:${proxy.port};lr>`,
+      'Route: <sip:10.9.9.9;lr>',
+    ]);
+    expect(ack.split('\r\n')[0]).toBe(`ACK sip:peer@127.0.0.1:${peer!.port} SIP/2.0`);
+    const dialog = await call;
+    void dialog.destroy();
+    const bye = await proxy.next((m) => m.startsWith('BYE'));
+    expect(bye.match(/^Route: .*$/gm)).toHaveLength(2);
+  } finally {
+    proxy.close();
+  }
+});
