@@ -15,7 +15,7 @@ import { type SippResult, startSipp, stopAll } from '../edge/support/sipp.ts';
 import { freePort } from '../support/ports.ts';
 import { type Browser, openBrowser, screenshot } from './support/browser.ts';
 import { BROKEN_FILES, cliCheck } from './support/fixtures.ts';
-import { ADMIN_TOKEN, type RunningSbc, startSbc } from './support/sbc.ts';
+import { ADMIN_TOKEN, type RunningSbc, requireEditorBuild, startSbc } from './support/sbc.ts';
 
 let sbc: RunningSbc;
 let browser: Browser;
@@ -29,6 +29,7 @@ interface Model {
 }
 
 beforeAll(async () => {
+  requireEditorBuild();
   sbc = await startSbc();
   uasPort = await freePort();
   const deadPort = await freePort();
@@ -313,5 +314,12 @@ describe('web editor in Chromium', () => {
     const inBrowser = await sbcState<unknown[]>('(s) => s.diagnostics()');
     expect(inBrowser).toEqual(cliCheck(BROKEN_FILES));
     expect(inBrowser.length).toBeGreaterThanOrEqual(4);
+    // Several files are edited at once; new ones are marked as unsaved, like the changed entry.
+    const list = await page.textContent('[data-testid=files]');
+    expect(list).toContain('●main.rules');
+    expect(list).toContain('●standalone.rules');
+    expect(list).toContain('●trunks.rules');
+    expect(await page.textContent('[data-testid=active-version]')).toContain('3 unsaved file(s)');
+    await screenshot(page, '6-several-files');
   }, 60_000);
 });

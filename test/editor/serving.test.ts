@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerEditorStatic } from '../../src/admin/editor-static.ts';
-import { type RunningSbc, startSbc } from './support/sbc.ts';
+import { type RunningSbc, requireEditorBuild, startSbc } from './support/sbc.ts';
 
 const ZOOM_INVITE = readFileSync(
   resolve(import.meta.dirname, '../../examples/messages/zoom-invite.sip'),
@@ -36,6 +36,7 @@ on request INVITE from zoom {
 
 let sbc: RunningSbc;
 beforeAll(async () => {
+  requireEditorBuild();
   sbc = await startSbc();
 }, 30_000);
 afterAll(async () => {

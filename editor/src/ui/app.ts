@@ -187,6 +187,11 @@ export async function startWorkbench(root: HTMLElement, api: Api, me: Whoami, si
       open(name);
     }
   };
+  const deleteFile = () => {
+    if (current === files.entry || !confirm(`Delete ${current}? (Nothing is stored until you push.)`)) return;
+    files.remove(current);
+    open(files.entry);
+  };
   const format = () => void ed.getAction('editor.action.formatDocument')?.run();
 
   clear(
@@ -220,6 +225,7 @@ export async function startWorkbench(root: HTMLElement, api: Api, me: Whoami, si
             'Diff vs active',
           ),
           h('button', { onclick: () => files.revert(current) }, 'Revert file'),
+          h('button', { onclick: deleteFile, 'data-testid': 'delete-file' }, 'Delete file'),
         ),
       ),
       h(

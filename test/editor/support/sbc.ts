@@ -3,10 +3,11 @@
  * data directory (so it starts with the shipped default rule set as version 1), media off, and
  * an admin token through SBC_ADMIN_TOKEN, as an operator would start it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { EDITOR_DIST } from '../../../src/admin/editor-static.ts';
 import { type SbcProcess, spawnSbc } from '../../support/sbc-process.ts';
 import { freePort, waitForHttp } from '../../support/ports.ts';
 
@@ -20,6 +21,12 @@ export interface RunningSbc {
   /** Calls the admin API with the bootstrap admin token (or another). */
   api<T>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
+}
+
+/** The tests use the built editor, as `npm start` serves it; say how to build it when missing. */
+export function requireEditorBuild(): void {
+  if (!existsSync(join(EDITOR_DIST, 'index.html')))
+    throw new Error(`the editor is not built (${EDITOR_DIST}); build it with: npm run build:editor`);
 }
 
 export async function startSbc(extra: Record<string, unknown> = {}): Promise<RunningSbc> {
