@@ -7,6 +7,7 @@
  * are answered; OPTIONS keepalive watches every trunk peer (docs/core.md).
  */
 import Srf from 'drachtio-srf';
+import type { IrMediaPolicy } from '../../dsl/index.ts';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AdmissionControl, FloodGuard, type Limit } from './admission/admission.ts';
@@ -137,6 +138,11 @@ export class SignalingCore {
     return this.#calls.size;
   }
 
+  /** Media anchoring for new calls (set once the media layer has started). */
+  setMedia(media: MediaBridge): void {
+    this.#services.media = media;
+  }
+
   async close(): Promise<void> {
     this.keepalive.stop();
     for (const call of [...this.#calls]) {
@@ -258,11 +264,28 @@ export class SignalingCore {
       return;
     }
     if (services.media) {
-      const inbound = decided.media.find((d) => d.leg === 'inbound')?.policy ?? call.inboundTrunk?.media;
+      const inbound = mergePolicy(call.inboundTrunk?.media, decided.media, 'inbound');
       const target = call.version.trunks.get(decided.route.target);
-      const outbound = decided.media.find((d) => d.leg === 'outbound')?.policy ?? target?.media;
-      call.media = services.media.open(call.id, { inbound, outbound });
+      const outbound = mergePolicy(target?.media, decided.media, 'outbound');
+      try {
+        call.media = services.media.open(call.id, {
+          inbound,
+          outbound,
+          inboundTrunk: call.trunkName,
+          outboundTrunk: target?.name ?? decided.route.target,
+          fromTag: /;\s*tag=([^;\s]+)/i.exec(call.invite.get('From') ?? '')?.[1] ?? '',
+        });
+      } catch (error) {
+        const e = error as { sipStatus?: number; reason?: string };
+        const status = typeof e.sipStatus === 'number' ? e.sipStatus : 503;
+        caller.reject(status, status === 503 ? 'Service Unavailable' : (e.reason ?? 'Not Acceptable Here'), {
+          ...(status === 503 ? { 'Retry-After': '5' } : {}),
+        });
+        call.end({ status, cause: 'media' });
+        return;
+      }
       if (call.media) {
+        // The rtpengine session goes however the call ends (issue item 5).
         const media = call.media;
         call.onCleanup(() => void media.delete().catch(() => {}));
       }
@@ -347,6 +370,17 @@ export class SignalingCore {
   #peerGauge(trunk: string, peer: string, state: string): void {
     this.metrics.optionsPeerState.labels(trunk, peer).set(state === 'up' ? 1 : state === 'down' ? 0 : -1);
   }
+}
+
+/** The trunk's policy with a rule's `media inbound|outbound { }` keys on top (docs/language.md §7.9). */
+function mergePolicy(
+  trunk: IrMediaPolicy | undefined,
+  decided: { leg: 'inbound' | 'outbound'; policy: IrMediaPolicy }[],
+  leg: 'inbound' | 'outbound',
+): IrMediaPolicy | undefined {
+  const fromRules = decided.filter((d) => d.leg === leg).map((d) => d.policy);
+  if (trunk === undefined && fromRules.length === 0) return undefined;
+  return Object.assign({}, trunk, ...fromRules) as IrMediaPolicy;
 }
 
 function userOf(call: Call, header: 'From' | 'To'): string {

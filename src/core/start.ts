@@ -9,6 +9,8 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
 import { type EmbeddedEdge, startEmbeddedEdge } from '../edge/embedded-edge.ts';
 import type { TableSource } from '../runtime/index.ts';
+import { MediaService } from '../media/index.ts';
+import { RtpengineBridge } from './call/rtpengine-bridge.ts';
 import { NO_CDRS, RotatingCdrFile } from './cdr.ts';
 import { RuleVersions } from './rule-versions.ts';
 import { SignalingCore } from './signaling-core.ts';
@@ -56,10 +58,18 @@ export function startCore(
   });
   const started = core;
   let edge: EmbeddedEdge | undefined;
+  let media: MediaService | undefined;
   return {
     versions,
     core: started,
     async start() {
+      if (config.media.rtpengine.mode !== 'off') {
+        // Never fails for a missing rtpengine: calls needing media get 503 until one is up.
+        media = await MediaService.start(config.media, logger.child({ component: 'media' }));
+        started.setMedia(
+          new RtpengineBridge(media, { trunks: config.media.trunks, bypass: config.media.bypass }),
+        );
+      }
       if (config.edge.mode === 'external') {
         await started.start({ host: config.edge.host, port: config.edge.port, secret: config.edge.secret });
         logger.info({ host: config.edge.host, port: config.edge.port }, 'connected to drachtio-server');
@@ -84,6 +94,7 @@ export function startCore(
     },
     async close() {
       await started.close();
+      await media?.close();
       versions.close();
       await edge?.close();
     },

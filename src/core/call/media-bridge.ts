@@ -14,10 +14,19 @@ export interface CallMedia {
   delete(): Promise<void>;
 }
 
+export interface MediaOpen {
+  inbound: IrMediaPolicy | undefined;
+  outbound: IrMediaPolicy | undefined;
+  inboundTrunk: string;
+  outboundTrunk: string;
+  /** The caller's From tag (rtpengine's from-tag). */
+  fromTag: string;
+}
+
 export interface MediaBridge {
-  /** A media session for this call, or undefined when neither leg has a media policy. */
-  open(
-    callId: string,
-    policies: { inbound: IrMediaPolicy | undefined; outbound: IrMediaPolicy | undefined },
-  ): CallMedia | undefined;
+  /**
+   * A media session for this call, or undefined when neither leg has a media policy.
+   * Throws the media layer's typed errors (MediaUnavailable → 503).
+   */
+  open(callId: string, policies: MediaOpen): CallMedia | undefined;
 }

@@ -31,7 +31,8 @@ export async function runNewCall(
   const invite = call.invite;
   let sdp = bodyText(invite);
   const media = call.media;
-  if (media) {
+  // A caller without SDP (late offer) is relayed as such; its media is not anchored.
+  if (media && sdp !== '') {
     try {
       sdp = await media.offer(sdp);
     } catch (error) {

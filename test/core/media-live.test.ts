@@ -1,0 +1,107 @@
+// Media anchoring through a real `sbc run` and a real rtpengine it spawns (issue item 5): the SDP
+// each side gets is rtpengine's, the rtpengine session is gone when the call ends, and a call
+// needing media while no rtpengine is available gets 503.
+
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { MediaService } from '../../src/media/index.ts';
+import { freePort } from '../edge/support/ports.ts';
+import { stopAll } from '../edge/support/sipp.ts';
+import { portRange } from '../media/support/engine.ts';
+import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
+import { requireTool } from '../support/system-tools.ts';
+import { messages, runUac, startLines, startUas, wait } from './support.ts';
+
+let sbc: SbcUnderTest;
+let ngPort: number;
+const ports = portRange(100);
+
+beforeAll(async () => {
+  ngPort = await freePort();
+  sbc = await startSbcUnderTest({
+    config: {
+      media: {
+        rtpengine: { mode: 'spawn', binary: requireTool('rtpengine'), ngPort, ...ports, pingIntervalMs: 500 },
+      },
+    },
+  });
+}, 30_000);
+
+afterEach(async () => {
+  await stopAll();
+});
+
+afterAll(async () => {
+  await sbc?.close();
+});
+
+function rules(uacPort: number, uasPort: number): string {
+  return `ruleset anchored
+trunk caller {
+  peers ["127.0.0.1:${uacPort}"]
+}
+trunk core {
+  peers ["127.0.0.1:${uasPort}"]
+  media { codecs: [PCMU], srtp: off }
+}
+on request INVITE from caller {
+  route core
+}
+`;
+}
+
+const audioPort = (sdp: string) => Number(/^m=audio (\d+)/m.exec(sdp)?.[1]);
+
+it('anchors the call in rtpengine and deletes its session when the call ends', async () => {
+  const uacPort = await freePort();
+  const uas = await startUas('uas', 1);
+  await sbc.activate(rules(uacPort, uas.port));
+  const uac = await runUac(sbc.sipPort, { port: uacPort });
+  await uas.done;
+  expect(uac.successful).toBe(1);
+  const atPeer = messages(await uas.done);
+  const offer = atPeer.slice(atPeer.indexOf('INVITE '));
+  const answer = messages(uac).slice(messages(uac).indexOf('SIP/2.0 200'));
+  // Both sides see rtpengine's ports, not each other's (sipp's media port is 6000).
+  expect(audioPort(offer)).toBeGreaterThanOrEqual(ports.portMin);
+  expect(audioPort(offer)).toBeLessThanOrEqual(ports.portMax);
+  expect(audioPort(answer)).toBeGreaterThanOrEqual(ports.portMin);
+  expect(audioPort(answer)).toBeLessThanOrEqual(ports.portMax);
+  // rtpengine holds no call any more.
+  const probe = await MediaService.start({
+    rtpengine: {
+      mode: 'external',
+      binary: 'rtpengine',
+      host: '127.0.0.1',
+      ngPort,
+      portMin: 0,
+      portMax: 0,
+      interface: '',
+      endpoints: [{ host: '127.0.0.1', port: ngPort }],
+      timeoutMs: 1000,
+      pingIntervalMs: 60_000,
+      dtmfLogPort: 0,
+    },
+    ringbackFile: '',
+  });
+  try {
+    await wait(300);
+    expect(await probe.rtpengineCallIds()).toEqual([]);
+  } finally {
+    await probe.close();
+  }
+}, 40_000);
+
+it('refuses a call that needs media with 503 while no rtpengine is available', async () => {
+  const broken = await startSbcUnderTest({
+    config: { media: { rtpengine: { mode: 'spawn', binary: '/bin/false', ngPort: await freePort() } } },
+  });
+  try {
+    const uacPort = await freePort();
+    await broken.activate(rules(uacPort, await freePort()));
+    const uac = await runUac(broken.sipPort, { port: uacPort });
+    expect(startLines(messages(uac), /^SIP\/2\.0 [2-6]/)).toEqual(['SIP/2.0 503 Service Unavailable']);
+    expect(broken.cdrs().at(-1)).toMatchObject({ status: 503, cause: 'media' });
+  } finally {
+    await broken.close();
+  }
+}, 40_000);
