@@ -71,32 +71,67 @@ export function textLibrary(plans: Record<string, NumberingPlan>) {
     if (keyCache.size < 512) keyCache.set(name, key);
     return key;
   }
-  /** [key, name, value] per header line, built on first use and kept for this message object only. */
   type Msg = { headers: string };
-  const indexes = new WeakMap<Msg, [string, string, string][]>();
-  function lines(msg: Msg): [string, string, string][] {
-    let idx = indexes.get(msg);
-    if (idx !== undefined) return idx;
-    idx = [];
-    const text = typeof msg.headers === 'string' ? msg.headers : '';
-    let start = 0;
-    while (start < text.length) {
+  // Header lines are scanned in place: no index is built and nothing is allocated but the values
+  // returned, because garbage per call sets how often the isolate stops for a collection.
+  /** Does the name at text[s, e) denote the header with this (lower-case, long-form) key? */
+  function sameName(text: string, s: number, e: number, key: string): boolean {
+    while (e > s && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
+    if (e - s === 1 && key.length > 1) return own(COMPACT, text[s]!.toLowerCase()) === key;
+    if (e - s !== key.length) return false;
+    for (let i = 0; i < key.length; i++) {
+      const a = text.charCodeAt(s + i);
+      const b = key.charCodeAt(i);
+      if (a !== b && !(a >= 65 && a <= 90 && a + 32 === b)) return false;
+    }
+    return true;
+  }
+  function headersText(msg: Msg): string {
+    return typeof msg?.headers === 'string' ? msg.headers : '';
+  }
+  /** Values of every line of the header, in order. */
+  function headerLines(msg: Msg, name: string): string[] {
+    const key = headerKey(name);
+    const text = headersText(msg);
+    const out: string[] = [];
+    for (let start = 0; start < text.length;) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const colon = text.indexOf(':', start);
+      if (colon > start && colon < end && sameName(text, start, colon, key))
+        out.push(text.slice(colon + 1, end).trim());
+      start = end + 1;
+    }
+    return out;
+  }
+  function header(msg: Msg, name: string): string | undefined {
+    const key = headerKey(name);
+    const text = headersText(msg);
+    for (let start = 0; start < text.length;) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const colon = text.indexOf(':', start);
+      if (colon > start && colon < end && sameName(text, start, colon, key))
+        return text.slice(colon + 1, end).trim();
+      start = end + 1;
+    }
+    return undefined;
+  }
+  /** Distinct header names as written, in order of first appearance. */
+  function headerNames(msg: Msg): string[] {
+    const text = headersText(msg);
+    const out: string[] = [];
+    for (let start = 0; start < text.length;) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
       const colon = text.indexOf(':', start);
       if (colon > start && colon < end) {
         const name = text.slice(start, colon).trim();
-        idx.push([headerKey(name), name, text.slice(colon + 1, end).trim()]);
+        if (!out.includes(name)) out.push(name);
       }
       start = end + 1;
     }
-    indexes.set(msg, idx);
-    return idx;
-  }
-  function header(msg: Msg, name: string): string | undefined {
-    const key = headerKey(name);
-    for (const h of lines(msg)) if (h[0] === key) return h[2];
-    return undefined;
+    return out;
   }
   /** Headers whose values contain commas that do not separate list elements (RFC 3261 §7.3.1). */
   const NOT_LISTS = [
@@ -130,23 +165,11 @@ export function textLibrary(plans: Record<string, NumberingPlan>) {
   function headers(msg: Msg, name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];
-    for (const h of lines(msg)) {
-      if (h[0] !== key) continue;
-      if (NOT_LISTS.includes(key)) out.push(h[2]);
-      else for (const v of splitList(h[2])) if (v !== '') out.push(v);
+    for (const line of headerLines(msg, name)) {
+      if (NOT_LISTS.includes(key)) out.push(line);
+      else for (const v of splitList(line)) if (v !== '') out.push(v);
     }
     return out;
-  }
-  function headerLines(msg: Msg, name: string): string[] {
-    const key = headerKey(name);
-    const out: string[] = [];
-    for (const h of lines(msg)) if (h[0] === key) out.push(h[2]);
-    return out;
-  }
-  function headerNames(msg: Msg): string[] {
-    const seen = new Set<string>();
-    for (const h of lines(msg)) seen.add(h[1]);
-    return [...seen];
   }
 
   // ---- addresses ----
