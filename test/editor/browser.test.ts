@@ -22,6 +22,7 @@ let browser: Browser;
 let page: Page;
 let uasPort: number;
 let rules: string;
+const foreignRequests: string[] = [];
 
 interface Model {
   getValue(): string;
@@ -63,6 +64,11 @@ on request INVITE from callers {
   expect((await sbc.api('POST', '/api/v1/rulesets/activate', { version: 2 })).status).toBe(200);
   browser = await openBrowser();
   page = browser.page;
+  // Everything must come from the SBC itself (no CDN): record any request elsewhere.
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${sbc.url}/`) && !/^(data|blob):/.test(url)) foreignRequests.push(url);
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -260,11 +266,11 @@ describe('web editor in Chromium', () => {
     await page.click('[data-testid=activate]');
     await expect.poll(() => page.textContent('[data-testid=deploy-status]')).toContain('Version 3 is active');
     const row = page.locator('[data-testid=versions] tr[data-version="3"]');
-    expect(await row.textContent()).toContain('add X-Edited with the caller');
+    await expect.poll(() => row.textContent()).toContain('add X-Edited with the caller');
     expect(await row.textContent()).toContain('bootstrap');
-    expect(await page.locator('[data-testid=activations] tr').first().textContent()).toMatch(
-      /activate\s*v3\s*v2\s*bootstrap/,
-    );
+    await expect
+      .poll(() => page.locator('[data-testid=activations] tr').first().textContent())
+      .toMatch(/activate\s*v3\s*v2\s*bootstrap/);
 
     const held = call(6000);
     // While the call lasts it is pinned to version 3 (polled from /metrics every 2 s).
@@ -289,9 +295,9 @@ describe('web editor in Chromium', () => {
     await page.click('[data-testid=tab-deploy]');
     await page.click('[data-testid=rollback]');
     await expect.poll(() => page.textContent('[data-testid=deploy-status]')).toContain('version 2 is active');
-    expect(await page.locator('[data-testid=activations] tr').first().textContent()).toMatch(
-      /rollback\s*v2\s*v3/,
-    );
+    await expect
+      .poll(() => page.locator('[data-testid=activations] tr').first().textContent())
+      .toMatch(/rollback\s*v2\s*v3/);
     await expect.poll(() => page.textContent('[data-testid=active-version]')).toContain('active v2');
     const { uac, received } = await call();
     expect(uac.successful).toBe(1);
@@ -321,5 +327,9 @@ describe('web editor in Chromium', () => {
     expect(list).toContain('●trunks.rules');
     expect(await page.textContent('[data-testid=active-version]')).toContain('3 unsaved file(s)');
     await screenshot(page, '6-several-files');
+  }, 60_000);
+
+  it('loaded everything from the SBC: no request went anywhere else', () => {
+    expect(foreignRequests).toEqual([]);
   }, 60_000);
 });

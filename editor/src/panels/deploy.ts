@@ -73,28 +73,29 @@ export function deployPanel(api: Api, role: Role, files: FileWorkspace, hooks: D
       messageInput.value = '';
       activateBtn.disabled = !can('admin');
       activateBtn.textContent = `Activate v${version.version}`;
-      say(`Pushed as version ${version.version}. It is stored, not active yet.`, 'ok');
       await refresh();
+      say(`Pushed as version ${version.version}. It is stored, not active yet.`, 'ok');
     } catch (e) {
       say(e instanceof ApiError ? `${e.message}` : String(e), 'error');
     }
   };
 
+  // Messages are shown once the tables are refreshed, so what the pane says and lists agree.
   const activate = async (version: number) => {
     try {
       const r = await api.activate(version);
-      say(
-        r.changed
-          ? `Version ${version} is active: new calls use it.`
-          : `Version ${version} was already active.`,
-        'ok',
-      );
       if (pushed === version) {
         activateBtn.disabled = true;
         activateBtn.textContent = 'Activate';
       }
       await hooks.activated(version);
       await refresh();
+      say(
+        r.changed
+          ? `Version ${version} is active: new calls use it.`
+          : `Version ${version} was already active.`,
+        'ok',
+      );
     } catch (e) {
       say(e instanceof Error ? e.message : String(e), 'error');
     }
@@ -103,9 +104,9 @@ export function deployPanel(api: Api, role: Role, files: FileWorkspace, hooks: D
   const rollback = async () => {
     try {
       const r = await api.rollback();
-      say(`Rolled back: version ${r.activation.version} is active (was ${r.activation.previous}).`, 'ok');
       await hooks.activated(r.activation.version);
       await refresh();
+      say(`Rolled back: version ${r.activation.version} is active (was ${r.activation.previous}).`, 'ok');
     } catch (e) {
       say(e instanceof Error ? e.message : String(e), 'error');
     }
