@@ -49,6 +49,8 @@ export interface EdgeConfig {
     stream?: Partial<StreamLimits>;
     /** New requests per second per source address (default 200/s, burst 400). */
     rateLimit?: RateLimit;
+    /** Forget a new request no app answered at all after this long (default 64 s, as drachtio). */
+    appSilenceMs?: number;
   };
   wire: {
     /** Default 127.0.0.1: apps run on the same host. */
@@ -92,6 +94,7 @@ export async function createEdge(config: EdgeConfig, log: Logger): Promise<Runni
     timers: timerValues(config.sip.t1Ms),
     cdrs: config.cdrs ?? false,
     rateLimit: config.sip.rateLimit,
+    appSilenceMs: config.sip.appSilenceMs,
   });
   const tls = tlsFiles(config.sip.tls);
   const transports: Transport[] = [];

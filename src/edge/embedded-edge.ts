@@ -23,7 +23,13 @@ export interface EmbeddedEdgeOptions {
 export interface EdgeStats {
   /** CPU time used by the edge's thread so far, µs. */
   cpu: { user: number; system: number };
-  stack: { serverTransactions: number; clientTransactions: number; dialogs: number; rejected: number };
+  stack: {
+    serverTransactions: number;
+    clientTransactions: number;
+    appTransactions: number;
+    dialogs: number;
+    rejected: number;
+  };
 }
 
 export interface EmbeddedEdge extends EdgeAddresses {

@@ -86,3 +86,27 @@ it('refuses a TLS listen address without a certificate', async () => {
     startEdgeWithB2bua({ listen: [{ protocol: 'tls', host: '127.0.0.1' }] }, () => 'sip:x@127.0.0.1'),
   ).rejects.toThrow(/tls/i);
 });
+
+it('releases every transaction and dialog once the calls are over (no state left behind)', async () => {
+  const uasPort = await freePort();
+  h = await startEdgeWithB2bua(
+    { listen: [{ protocol: 'udp', host: '127.0.0.1' }], t1Ms: 20 },
+    (req) => `sip:${req.calledNumber}@127.0.0.1:${uasPort}`,
+  );
+  const r = await runCalls(h, uasPort, { transport: 'udp', uas: 'uas', uac: 'uac', calls: 30, rate: 30 });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 30, failed: 0 });
+  // Timers J/L/M are 64·T1 = 1.28 s here; Timer K is T4 = 5 s.
+  const end = Date.now() + 8000;
+  let stats = h.edge.stack.stats();
+  while (stats.serverTransactions + stats.clientTransactions + stats.appTransactions + stats.dialogs > 0) {
+    if (Date.now() > end) break;
+    await new Promise((res) => setTimeout(res, 200));
+    stats = h.edge.stack.stats();
+  }
+  expect(stats).toMatchObject({
+    serverTransactions: 0,
+    clientTransactions: 0,
+    appTransactions: 0,
+    dialogs: 0,
+  });
+}, 40_000);

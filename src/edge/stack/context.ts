@@ -36,6 +36,8 @@ export interface ServerEntry {
   initialInvite: boolean;
   /** CSeq number of the request. */
   seq: number;
+  /** When it arrived (ms), for forgetting requests the app never answers. */
+  createdAt: number;
 }
 
 /** A request the app sent and the client transaction carrying it. */

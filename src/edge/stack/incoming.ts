@@ -45,6 +45,7 @@ function openServer(
     dialog,
     initialInvite: false,
     seq: cseq.ok ? cseq.value.seq : 0,
+    createdAt: Date.now(),
   };
   entry.txn = ctx.txns.createServer({
     key,
@@ -148,15 +149,6 @@ function handleNew(ctx: StackContext, msg: SipMessage, flow: Flow, key: string):
     return;
   }
   if (method === 'INVITE' && ctx.opts.cdrs) ctx.gateway.cdr({ kind: 'attempt', source: 'network', sip });
-  // An app that never answers must not hold the transaction forever (drachtio: 64 s, nothing sent).
-  const t = setTimeout(() => {
-    if (entry.txn.lastStatus <= 100 && ctx.servers.get(entry.txnId) === entry) {
-      ctx.servers.delete(entry.txnId);
-      entry.txn.terminate();
-      ctx.gateway.transactionEnded(entry.txnId);
-    }
-  }, ctx.opts.appSilenceMs);
-  t.unref();
 }
 
 function handleInDialog(

@@ -45,6 +45,7 @@ export interface SipStackOptions extends Partial<StackOptions> {
 export class SipStack implements SipSide, TransportSink {
   readonly #ctx: StackContext;
   readonly #validate: ValidateOptions;
+  readonly #sweep: NodeJS.Timeout;
 
   constructor(o: SipStackOptions) {
     this.#validate = o.validate ?? {};
@@ -66,6 +67,25 @@ export class SipStack implements SipSide, TransportSink {
       entryOfTxn: new WeakMap(),
       clients: new Map<string, ClientEntry>(),
     };
+    this.#sweep = setInterval(() => this.#sweepSilent(), Math.min(5000, this.#ctx.opts.appSilenceMs));
+    this.#sweep.unref();
+  }
+
+  /**
+   * A request the app never answered must not hold its transaction forever
+   * (drachtio forgets it after 64 s, sending nothing). One sweep every few
+   * seconds instead of a timer per request: a timer would keep every request
+   * of the last 64 s in memory.
+   */
+  #sweepSilent(): void {
+    const ctx = this.#ctx;
+    const before = Date.now() - ctx.opts.appSilenceMs;
+    for (const [txnId, e] of ctx.servers) {
+      if (e.createdAt > before || e.txn.lastStatus > 100 || e.txnId !== txnId) continue;
+      ctx.servers.delete(txnId);
+      e.txn.terminate();
+      ctx.gateway.transactionEnded(txnId);
+    }
   }
 
   /** The transports are created after the stack (they need it as their sink). */
@@ -169,17 +189,26 @@ export class SipStack implements SipSide, TransportSink {
   }
 
   /** Counters for tests and status pages. */
-  stats(): { serverTransactions: number; clientTransactions: number; dialogs: number; rejected: number } {
+  stats(): {
+    serverTransactions: number;
+    clientTransactions: number;
+    /** Transactions known to apps by wire txnId (requests delivered or sent, not finished). */
+    appTransactions: number;
+    dialogs: number;
+    rejected: number;
+  } {
     const size = this.#ctx.txns.size;
     return {
       serverTransactions: size.server,
       clientTransactions: size.client,
+      appTransactions: this.#ctx.servers.size + this.#ctx.clients.size,
       dialogs: this.#ctx.dialogs.size,
       rejected: this.#ctx.rejects.count,
     };
   }
 
   close(): void {
+    clearInterval(this.#sweep);
     this.#ctx.txns.clear();
   }
 }

@@ -39,7 +39,7 @@ type SrfApp = {
   disconnect(): void;
 };
 
-async function setup(t1Ms = 50, cdrs = false): Promise<{ port: number; app: SrfApp }> {
+async function setup(t1Ms = 50, cdrs = false, appSilenceMs?: number): Promise<{ port: number; app: SrfApp }> {
   edge = await createEdge(
     {
       sip: {
@@ -48,6 +48,7 @@ async function setup(t1Ms = 50, cdrs = false): Promise<{ port: number; app: SrfA
           { protocol: 'tcp', host: '127.0.0.1' },
         ],
         t1Ms,
+        appSilenceMs,
       },
       wire: { secret: 'x' },
       cdrs,
@@ -317,4 +318,18 @@ it('UAC: takes the route set from the 2xx Record-Route in reverse and sends the 
   } finally {
     proxy.close();
   }
+});
+
+it('forgets a new request its app never answers (drachtio: after 64 s, sending nothing)', async () => {
+  const { port, app } = await setup(50, false, 300);
+  app.invite(() => {}); // routes INVITE, never answers
+  await new Promise((r) => setTimeout(r, 50));
+  peer!.send(invite(peer!.port), port);
+  expect(statusOf(await peer!.next())).toBe(100);
+  expect(edge!.stack.stats().appTransactions).toBe(1);
+  const end = Date.now() + 3000;
+  while (edge!.stack.stats().appTransactions > 0 && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 50));
+  expect(edge!.stack.stats()).toMatchObject({ appTransactions: 0, serverTransactions: 0 });
+  expect(peer!.received.map(statusOf)).toEqual([100]);
 });
