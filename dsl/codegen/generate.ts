@@ -123,7 +123,16 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
   add('  const row = $host($P[slot], key);');
   add('  return row === undefined ? undefined : JSON.parse(row);');
   add('}');
-  add(`const $VARS = ${lit(Object.fromEntries(ir.vars.map((v) => [v.name, v.initial])))};`);
+  // The call's variables as an object literal with exactly the declared names (computed keys, so a
+  // variable named __proto__ is an own property, never the prototype); missing ones start at their
+  // declared value. A fixed-shape literal is cheaper than a dictionary object built per call.
+  add('function $vars(given) {');
+  add("  const ok = given !== null && typeof given === 'object';");
+  add('  const has = (n) => ok && Object.prototype.hasOwnProperty.call(given, n);');
+  add(
+    `  return { ${ir.vars.map((v) => `[${lit(v.name)}]: has(${lit(v.name)}) ? given[${lit(v.name)}] : ${lit(v.initial)}`).join(', ')} };`,
+  );
+  add('}');
   add('let $w = -1;');
   for (const hl of handlerLines) lines.push(...hl);
   add(`const $H = [${ir.handlers.map((_, i) => `$h${i}`).join(', ')}];`);
@@ -170,10 +179,7 @@ globalThis.__sbc_run = function (json) {
     const $I = typeof json === 'string' ? JSON.parse(json) : json;
     h = $select($I);
     if (h >= 0) {
-      const $V = Object.assign(Object.create(null), $VARS);
-      const given = $I.vars;
-      if (given !== null && typeof given === 'object')
-        for (const n of Object.keys($VARS)) if (Object.prototype.hasOwnProperty.call(given, n)) $V[n] = given[n];
+      const $V = $vars($I.vars);
       const $M = $I.message;
       const $Q = $I.request ?? $M;
       t.push($HP[h]);
