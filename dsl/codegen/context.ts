@@ -31,6 +31,9 @@ export class GenContext {
   readonly regexes: RegexProgram[] = [];
   private readonly regexIndex = new Map<string, number>();
   readonly tables = new Map<string, { slot: number; table: IrTable }>();
+  /** Constant data effects carry (field paths, media policies): built once, frozen, shared by calls. */
+  readonly constants: unknown[] = [];
+  private readonly constantIndex = new Map<string, number>();
 
   constructor(tables: IrTable[]) {
     tables.forEach((table, slot) => {
@@ -69,6 +72,18 @@ export class GenContext {
     this.regexes.push(prog);
     this.regexIndex.set(key, this.regexes.length - 1);
     return this.regexes.length - 1;
+  }
+
+  /** An expression for constant data, hoisted so calls do not allocate it again. */
+  constant(value: unknown): string {
+    const key = JSON.stringify(value);
+    let i = this.constantIndex.get(key);
+    if (i === undefined) {
+      i = this.constants.length;
+      this.constants.push(value);
+      this.constantIndex.set(key, i);
+    }
+    return `$K[${i}]`;
   }
 
   /** A rule-language name as a JavaScript identifier; the prefix keeps it clear of every JS name. */

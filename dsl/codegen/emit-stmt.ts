@@ -108,19 +108,19 @@ export class StmtEmitter {
       }
       case 'setField':
         this.line(
-          `${mark} ${this.effect('field.set', `, field: ${lit(s.field)}, value: ${x(s.value)}`, at)}`,
+          `${mark} ${this.effect('field.set', `, field: ${this.ctx.constant(s.field)}, value: ${x(s.value)}`, at)}`,
           at,
         );
         return;
       case 'removeField':
-        this.line(`${mark} ${this.effect('field.remove', `, field: ${lit(s.field)}`, at)}`, at);
+        this.line(`${mark} ${this.effect('field.remove', `, field: ${this.ctx.constant(s.field)}`, at)}`, at);
         return;
       case 'replaceField': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
         const cur = fieldRead(s.field, s.span);
         this.line(`${mark} { const v = ${cur}; if (typeof v === 'string')`, at);
         this.line(
-          `  ${this.effect('field.set', `, field: ${lit(s.field)}, value: $rt.rxReplace(${rx}, v, ${x(s.replacement)})`, at)} }`,
+          `  ${this.effect('field.set', `, field: ${this.ctx.constant(s.field)}, value: $rt.rxReplace(${rx}, v, ${x(s.replacement)})`, at)} }`,
           at,
         );
         return;
@@ -136,14 +136,14 @@ export class StmtEmitter {
         return;
       }
       case 'route': {
-        const fo = s.failover ? `, failover: ${lit(s.failover)}` : '';
+        const fo = s.failover ? `, failover: ${this.ctx.constant(s.failover)}` : '';
         const fields = `, target: ${lit(s.target)}, targetKind: ${lit(s.targetKind)}${fo}`;
         this.line(`${mark} ${this.effect('route', fields, at)} return;`, at);
         return;
       }
       case 'media':
         this.line(
-          `${mark} ${this.effect('media', `, leg: ${lit(s.leg)}, policy: ${lit(s.policy)}`, at)}`,
+          `${mark} ${this.effect('media', `, leg: ${lit(s.leg)}, policy: ${this.ctx.constant(s.policy)}`, at)}`,
           at,
         );
         return;

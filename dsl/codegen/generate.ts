@@ -111,6 +111,10 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
   add("'use strict';");
   add(`const $rt = ${preludeSource(PLANS)};`);
   add(`const $RX = ${lit(ctx.regexes)};`);
+  add(
+    'const $freeze = (v) => { if (v !== null && typeof v === "object") { Object.values(v).forEach($freeze); Object.freeze(v); } return v; };',
+  );
+  add(`const $K = $freeze(${lit(ctx.constants)});`);
   const inline = ir.tables.map((t) =>
     t.source.kind === 'inline' ? `new Map(${lit(t.source.entries)})` : 'undefined',
   );

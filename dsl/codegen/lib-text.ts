@@ -120,18 +120,15 @@ export function textLibrary(plans: Record<string, NumberingPlan>) {
   /** Distinct header names as written, in order of first appearance. */
   function headerNames(msg: Msg): string[] {
     const text = headersText(msg);
-    const out: string[] = [];
+    const seen = new Set<string>();
     for (let start = 0; start < text.length;) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
       const colon = text.indexOf(':', start);
-      if (colon > start && colon < end) {
-        const name = text.slice(start, colon).trim();
-        if (!out.includes(name)) out.push(name);
-      }
+      if (colon > start && colon < end) seen.add(text.slice(start, colon).trim());
       start = end + 1;
     }
-    return out;
+    return [...seen];
   }
   /** Headers whose values contain commas that do not separate list elements (RFC 3261 §7.3.1). */
   const NOT_LISTS = [
