@@ -3,7 +3,7 @@
 
 import type { Logger } from 'pino';
 import type { Dialog, DialogTable } from '../dialog/index.ts';
-import type { SipMessage } from '../sip/index.ts';
+import { SipMessage } from '../sip/index.ts';
 import type {
   ClientTransaction,
   ServerTransaction,
@@ -20,6 +20,7 @@ import type { RejectLog, SourceRateLimiter } from './guards.ts';
 export interface ServerEntry {
   txnId: string;
   txn: ServerTransaction;
+  /** The request; replaced by an empty message once the final response went out (see releaseRequest). */
   request: SipMessage;
   method: string;
   flow: Flow;
@@ -87,6 +88,17 @@ export interface StackContext {
   /** The entry of each server transaction (CANCEL finds the INVITE's entry through it). */
   readonly entryOfTxn: WeakMap<ServerTransaction, ServerEntry>;
   readonly clients: Map<string, ClientEntry>;
+}
+
+const RELEASED = new SipMessage(Buffer.alloc(0), Buffer.alloc(0));
+
+/**
+ * Once the final response is out, nothing reads the request again, but the
+ * transaction lives on for 64·T1 to answer retransmissions (Timers J, L):
+ * dropping the parsed request then keeps memory per call small at high rates.
+ */
+export function releaseRequest(e: ServerEntry): void {
+  e.request = RELEASED;
 }
 
 /** The flow each received message arrived on (client transactions pass only the message up). */

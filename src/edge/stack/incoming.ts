@@ -15,7 +15,7 @@ import { transportForFlow } from '../transport/registry.ts';
 import type { Flow } from '../transport/types.ts';
 import { isReliable } from '../transport/types.ts';
 import type { ServerEntry, StackContext } from './context.ts';
-import { receivedMeta, sender } from './context.ts';
+import { receivedMeta, releaseRequest, sender } from './context.ts';
 import { endDialog, onAckTimeout } from './dialog-ops.ts';
 import { localResponse, responseTarget, responseVias } from './responses.ts';
 
@@ -69,6 +69,7 @@ function openServer(
 
 function respondLocally(entry: ServerEntry, status: number, reason: string, extra = ''): void {
   entry.txn.respond(localResponse(entry, status, reason, extra), status);
+  if (status >= 200) releaseRequest(entry);
 }
 
 export function handleRequest(ctx: StackContext, msg: SipMessage, flow: Flow): void {
@@ -250,6 +251,7 @@ function handleCancel(ctx: StackContext, msg: SipMessage, flow: Flow, key: strin
   respondLocally(entry, 200, 'OK');
   if (invite.answered || inviteEntry === undefined) return;
   invite.respond(localResponse(inviteEntry, 487, 'Request Terminated'), 487);
+  releaseRequest(inviteEntry);
   const d = inviteEntry.dialog;
   const sip = msg.raw.toString('utf8');
   ctx.gateway.deliverRequest({

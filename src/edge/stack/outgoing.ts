@@ -17,7 +17,7 @@ import type { AppSip } from './app-sip.ts';
 import { appHeader, appOptionTags, parseAppSip } from './app-sip.ts';
 import { startClient } from './client.ts';
 import type { ServerEntry, StackContext } from './context.ts';
-import { defaultContact, hostport, sentMeta } from './context.ts';
+import { defaultContact, hostport, releaseRequest, sentMeta } from './context.ts';
 import { createUasDialog, endDialog } from './dialog-ops.ts';
 import { bodyHeaders, passThroughHeaders, replaceLocalhost, tagOf, withTag } from './headers.ts';
 import { sendInDialog } from './in-dialog.ts';
@@ -218,6 +218,7 @@ export function sendResponse(ctx: StackContext, op: SendResponseOp): SendRespons
 function afterResponse(ctx: StackContext, e: ServerEntry, status: number, text: string): string {
   const d = e.dialog;
   if (status >= 200) {
+    releaseRequest(e);
     ctx.servers.delete(e.txnId);
     if (e.method === 'UPDATE' && d !== undefined) ctx.servers.delete(`${d.inviteTxnId}|UPDATE`);
   }
@@ -256,6 +257,7 @@ function noPrack(ctx: StackContext, e: ServerEntry): void {
     'no PRACK: rejecting',
   );
   e.txn.respond(localResponse(e, 504, 'No PRACK Received'), 504);
+  releaseRequest(e);
   ctx.servers.delete(e.txnId);
   ctx.gateway.transactionEnded(e.txnId);
   if (e.dialog !== undefined) endDialog(ctx, e.dialog);

@@ -25,7 +25,6 @@ export interface InviteServerOptions {
 
 export class InviteServerTransaction extends Transaction {
   state: InviteServerState = 'proceeding';
-  readonly request: SipMessage;
   /** Status of the last response sent (0 before any). */
   lastStatus = 0;
   #last: Buffer | undefined;
@@ -34,7 +33,6 @@ export class InviteServerTransaction extends Transaction {
 
   constructor(o: InviteServerOptions) {
     super(o.key, o.reliable, o.timers, o.send);
-    this.request = o.request;
     this.#user = o.user;
   }
 

@@ -21,14 +21,12 @@ export interface NonInviteServerOptions {
 
 export class NonInviteServerTransaction extends Transaction {
   state: NonInviteServerState = 'trying';
-  readonly request: SipMessage;
   lastStatus = 0;
   #last: Buffer | undefined;
   readonly #user: ServerTransactionUser;
 
   constructor(o: NonInviteServerOptions) {
     super(o.key, o.reliable, o.timers, o.send);
-    this.request = o.request;
     this.#user = o.user;
   }
 
