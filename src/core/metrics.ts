@@ -16,6 +16,8 @@ export interface CoreMetrics {
   optionsPeerState: Gauge<'trunk' | 'peer'>;
   edgeMessages: Counter<'direction' | 'kind'>;
   pinnedCalls: Gauge<'version'>;
+  /** Bound children of edgeMessages: counted several times per call, so looked up once. */
+  edge: Record<'inRequest' | 'inResponse' | 'outRequest' | 'outResponse', { inc(): void }>;
 }
 
 export function createCoreMetrics(
@@ -23,6 +25,12 @@ export function createCoreMetrics(
   pinned: () => readonly { version: number; calls: number }[] = () => [],
 ): CoreMetrics {
   const registers = [registry];
+  const edgeMessages = new Counter({
+    name: 'sbc_edge_messages_total',
+    help: 'SIP messages exchanged with the edge by the core, by direction (in/out) and kind (request/response)',
+    labelNames: ['direction', 'kind'] as const,
+    registers,
+  });
   return {
     callsActive: new Gauge({
       name: 'sbc_calls_active',
@@ -72,12 +80,13 @@ export function createCoreMetrics(
       labelNames: ['trunk', 'peer'],
       registers,
     }),
-    edgeMessages: new Counter({
-      name: 'sbc_edge_messages_total',
-      help: 'SIP messages exchanged with the edge by the core, by direction (in/out) and kind (request/response)',
-      labelNames: ['direction', 'kind'],
-      registers,
-    }),
+    edgeMessages,
+    edge: {
+      inRequest: edgeMessages.labels('in', 'request'),
+      inResponse: edgeMessages.labels('in', 'response'),
+      outRequest: edgeMessages.labels('out', 'request'),
+      outResponse: edgeMessages.labels('out', 'response'),
+    },
     pinnedCalls: new Gauge({
       name: 'sbc_rule_version_calls',
       help: 'Calls in progress pinned to each loaded rule-set version',

@@ -160,10 +160,10 @@ export class SignalingCore {
 
   #onInvite(req: SrfRequest, res: SrfResponse): void {
     const m = this.metrics;
-    m.edgeMessages.labels('in', 'request').inc();
+    m.edge.inRequest.inc();
     const services = this.#services;
     const send = (status: number, reason: string, headers: Record<string, string> = {}) => {
-      m.edgeMessages.labels('out', 'response').inc();
+      m.edge.outResponse.inc();
       res.send(status, reason, { headers });
     };
     if (!this.#flood.allows(req.source_address)) {
@@ -320,9 +320,9 @@ export class SignalingCore {
 
   #onOptions(req: SrfRequest, res: SrfResponse): void {
     const m = this.metrics;
-    m.edgeMessages.labels('in', 'request').inc();
+    m.edge.inRequest.inc();
     const reply = (status: number, reason?: string, headers: Record<string, string> = {}) => {
-      m.edgeMessages.labels('out', 'response').inc();
+      m.edge.outResponse.inc();
       res.send(status, reason, { headers });
     };
     const version = this.#options.versions.current();

@@ -47,7 +47,7 @@ export class CallerLeg {
   /** A final failure upstream (reject, best response, admission…). */
   reject(status: number, reason?: string, headers: Record<string, string> = {}): void {
     if (this.res.finalResponseSent) return;
-    this.#services.metrics.edgeMessages.labels('out', 'response').inc();
+    this.#services.metrics.edge.outResponse.inc();
     this.res.send(sendableStatus(status), reason, { headers });
   }
 
@@ -64,7 +64,7 @@ export class CallerLeg {
       this.#reliableSent = true;
     }
     if (body !== '') headers['Content-Type'] = response.get('Content-Type') ?? 'application/sdp';
-    this.#services.metrics.edgeMessages.labels('out', 'response').inc();
+    this.#services.metrics.edge.outResponse.inc();
     this.res.send(sendableStatus(response.status), response.reason, { headers, ...(body ? { body } : {}) });
   }
 
@@ -79,7 +79,7 @@ export class CallerLeg {
    */
   answer(response: SipMessage, sdp: string, extra: Record<string, string>): Promise<SrfDialog> {
     const headers = { ...passThroughHeaders(response, MANAGED_RESPONSE), ...extra };
-    this.#services.metrics.edgeMessages.labels('out', 'response').inc();
+    this.#services.metrics.edge.outResponse.inc();
     return new Promise((resolve, reject) => {
       this.#services.srf.createUAS(this.req, this.res, { localSdp: sdp, headers }, (err, dialog) => {
         if (err || !dialog) {

@@ -36,7 +36,7 @@ export function bridgeDialogs(call: Call, services: CallServices, events: Dialog
   ];
   for (const [from, to, side] of legs) {
     const onBye = (req: SrfRequest) => {
-      services.metrics.edgeMessages.labels('in', 'request').inc();
+      services.metrics.edge.inRequest.inc();
       let headers: Record<string, string> = {};
       try {
         const msg = parseSip(req.raw);
@@ -45,7 +45,7 @@ export function bridgeDialogs(call: Call, services: CallServices, events: Dialog
       } catch {
         // an unreadable BYE still ends the call
       }
-      services.metrics.edgeMessages.labels('out', 'request').inc();
+      services.metrics.edge.outRequest.inc();
       void to.destroy({ headers }).catch(() => {});
       events.ended(side === 'caller' ? 'caller-bye' : 'callee-bye');
     };
@@ -73,7 +73,7 @@ async function relay(
   res: SrfResponse,
   to: SrfDialog,
 ): Promise<boolean> {
-  services.metrics.edgeMessages.labels('in', 'request').inc();
+  services.metrics.edge.inRequest.inc();
   let msg: SipMessage;
   try {
     msg = parseSip(req.raw);
@@ -101,9 +101,9 @@ async function relay(
   const media = call.media;
   try {
     if (media && body !== '' && (method === 'INVITE' || method === 'UPDATE')) body = await media.offer(body);
-    services.metrics.edgeMessages.labels('out', 'request').inc();
+    services.metrics.edge.outRequest.inc();
     const response = await to.request({ method, headers, ...(body !== '' ? { body } : {}) });
-    services.metrics.edgeMessages.labels('in', 'response').inc();
+    services.metrics.edge.inResponse.inc();
     const resMsg = parseSip(response.raw);
     runHook(call.hookContext(), { hook: 'response', message: resMsg, request: msg }, services.observer);
     let resBody = bodyText(resMsg);
@@ -112,7 +112,7 @@ async function relay(
     const resHeaders = passThroughHeaders(resMsg, MANAGED_RESPONSE);
     const resType = resMsg.get('Content-Type');
     if (resBody !== '' && resType) resHeaders['Content-Type'] = resType;
-    services.metrics.edgeMessages.labels('out', 'response').inc();
+    services.metrics.edge.outResponse.inc();
     res.send(sendableStatus(resMsg.status), resMsg.reason, {
       headers: resHeaders,
       ...(resBody !== '' ? { body: resBody } : {}),

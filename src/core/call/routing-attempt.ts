@@ -180,7 +180,7 @@ export class RoutingAttempt {
       }, candidate.policy.timeoutMs);
       timer.unref();
 
-      services.metrics.edgeMessages.labels('out', 'request').inc();
+      services.metrics.edge.outRequest.inc();
       const options: Parameters<typeof services.srf.createUAC>[1] = { headers: far.headers };
       if (this.#sdp !== '') options.localSdp = this.#sdp;
       else options.noAck = true;
@@ -192,14 +192,14 @@ export class RoutingAttempt {
             if (call.canceled) req?.cancel(() => {});
           },
           cbProvisional: (res) => {
-            services.metrics.edgeMessages.labels('in', 'response').inc();
+            services.metrics.edge.inResponse.inc();
             if (res.status <= 100) return;
             gotProvisional = true;
             if (!settled) this.#events.provisional(res, far.message, candidate);
           },
         })
         .then((uac) => {
-          services.metrics.edgeMessages.labels('in', 'response').inc();
+          services.metrics.edge.inResponse.inc();
           if (!isLateOffer(uac)) catchEarlyBye(uac);
           const res = 'res' in uac && uac.res ? uac.res : undefined;
           if (settled) {
@@ -211,7 +211,7 @@ export class RoutingAttempt {
           finish({ kind: 'answered', uac, response });
         })
         .catch((error: { status?: number; reason?: string; res?: SrfResponseIn }) => {
-          if (typeof error?.status === 'number') services.metrics.edgeMessages.labels('in', 'response').inc();
+          if (typeof error?.status === 'number') services.metrics.edge.inResponse.inc();
           if (settled) return;
           if (call.canceled) {
             finish({ kind: 'canceled' });
