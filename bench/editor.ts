@@ -8,9 +8,9 @@
  *    and the compiler's time in the worker (goal < 30 ms).
  * Run: npm run bench:editor (builds the editor first).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EDITOR_DIST } from '../src/admin/editor-static.ts';
 import { openBrowser } from '../test/editor/support/browser.ts';
@@ -20,17 +20,29 @@ const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
 
 function bundleSize(): void {
   const assets = join(EDITOR_DIST, 'assets');
-  let raw = statSync(join(EDITOR_DIST, 'index.html')).size;
-  let gz = gzipSync(readFileSync(join(EDITOR_DIST, 'index.html'))).length;
-  console.log('bundle (editor/dist):');
-  for (const f of readdirSync(assets).sort()) {
-    const data = readFileSync(join(assets, f));
-    const g = gzipSync(data).length;
+  const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : undefined);
+  const files = [
+    join(EDITOR_DIST, 'index.html'),
+    ...readdirSync(assets)
+      .sort()
+      .map((f) => join(assets, f)),
+  ];
+  let raw = 0;
+  let gz = 0;
+  let br = 0;
+  console.log('bundle (editor/dist): raw, gzip, and brotli (what a browser downloads; built at build time):');
+  for (const path of files.filter((f) => !/\.(br|gz)$/.test(f))) {
+    const data = readFileSync(path);
+    const g = sizeOf(`${path}.gz`) ?? gzipSync(data).length;
+    const b = sizeOf(`${path}.br`) ?? g;
     raw += data.length;
     gz += g;
-    console.log(`  ${f.padEnd(34)} ${kb(data.length).padStart(8)}  gzip ${kb(g).padStart(7)}`);
+    br += b;
+    console.log(
+      `  ${basename(path).padEnd(30)} ${kb(data.length).padStart(8)} ${kb(g).padStart(8)} ${kb(b).padStart(8)}`,
+    );
   }
-  console.log(`  ${'total'.padEnd(34)} ${kb(raw).padStart(8)}  gzip ${kb(gz).padStart(7)}`);
+  console.log(`  ${'total'.padEnd(30)} ${kb(raw).padStart(8)} ${kb(gz).padStart(8)} ${kb(br).padStart(8)}`);
 }
 
 function generate(targetLines: number): string {

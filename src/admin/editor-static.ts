@@ -24,7 +24,8 @@ const NOT_BUILT = `<!doctype html>
 export function registerEditorStatic(app: FastifyInstance, dist: string = EDITOR_DIST): void {
   app.register(async (scope) => {
     // Only the reply decorator: routes are ours, so each can say it needs no token.
-    await scope.register(fastifyStatic, { root: dist, serve: false });
+    // preCompressed: the build writes .br/.gz copies (editor/vite.config.ts), sent when accepted.
+    await scope.register(fastifyStatic, { root: dist, serve: false, preCompressed: true });
     const index = join(dist, 'index.html');
     scope.get('/', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
       if (!existsSync(index)) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);

@@ -5,7 +5,9 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { get } from 'node:http';
 import { join, resolve } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerEditorStatic } from '../../src/admin/editor-static.ts';
@@ -55,6 +57,18 @@ describe('the editor served by the admin API', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${sbc.url}/assets/nope.js`)).status).toBe(404);
+    // Sent brotli-compressed (made at build time) to a browser that accepts it, and identical.
+    const raw = await asset.arrayBuffer();
+    const compressed = await new Promise<{ encoding?: string; body: Buffer }>((done, fail) => {
+      get(sbc.url + script!, { headers: { 'accept-encoding': 'br, gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      }).on('error', fail);
+    });
+    expect(compressed.encoding).toBe('br');
+    expect(compressed.body.length).toBeLessThan(raw.byteLength / 2);
+    expect(brotliDecompressSync(compressed.body).equals(Buffer.from(raw))).toBe(true);
     // The API itself still needs a token.
     expect((await fetch(`${sbc.url}/api/v1/rulesets/versions`)).status).toBe(401);
   });
