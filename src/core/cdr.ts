@@ -3,7 +3,15 @@
  * to a file that rotates by size (`file` → `file.1` → … → `file.<keep>`).
  * Writes go through a stream, never synchronously on the call path.
  */
-import { createWriteStream, mkdirSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface CdrRecord {
@@ -50,7 +58,8 @@ export class RotatingCdrFile implements CdrSink {
   }
 
   #open(): WriteStream {
-    const stream = createWriteStream(this.#file, { flags: 'a' });
+    // Opened synchronously so the file exists at once: a rotation right after must find it.
+    const stream = createWriteStream(this.#file, { fd: openSync(this.#file, 'a') });
     stream.on('error', () => {}); // a full disk must not take calls down
     return stream;
   }
