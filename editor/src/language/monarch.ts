@@ -20,6 +20,9 @@ export const monarch: languages.IMonarchLanguage = {
       [/[1-6](?:\dx|xx)\b/, 'number.status'],
       [/\d+(?:ms|s|m|h)\b/, 'number.duration'],
       [/\d+/, 'number'],
+      // A word before ':' is a record key, schema field or named argument, even when it is also
+      // an enumeration value (`timeout: 1s` in options, `on: [503, timeout]` in failover).
+      [/[A-Za-z_][A-Za-z0-9_]*(?=\s*:(?!:))/, 'attribute.name'],
       [
         /[A-Za-z_][A-Za-z0-9_]*/,
         {
