@@ -85,7 +85,7 @@ export async function stopAll(): Promise<void> {
   await Promise.all(waits);
 }
 
-/** Waits until sipp's UAS socket is up (sipp prints nothing reliable, so poll the port). */
+/** Gives a freshly started sipp UAS time to open its socket (sipp reports nothing we could wait on). */
 export async function settle(ms = 300): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
