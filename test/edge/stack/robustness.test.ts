@@ -161,3 +161,23 @@ it('answers an over-long message on TCP with 513, skips it and keeps the connect
   expect(s.destroyed).toBe(false);
   s.destroy();
 });
+
+it('disconnects a TCP peer that sends requests but never reads the responses', async () => {
+  const { tcp } = await start({
+    stream: { maxWriteBufferBytes: 64 * 1024 },
+    rateLimit: { perSecond: 1e6, burst: 1e6 },
+  });
+  const s = await tcpConnect(tcp);
+  s.pause(); // never reads: the edge's responses pile up in the kernel, then in the edge
+  const long = 'x'.repeat(7000);
+  // Each 503 echoes the long From, To and Call-ID: about 21 KB per response.
+  for (let i = 0; i < 1500 && !s.destroyed; i++) {
+    const req = request('INVITE', s.localPort!, { callId: `${long}${i}@t` })
+      .replace('SIP/2.0/UDP', 'SIP/2.0/TCP')
+      .replace(/^From: <sip:peer@/m, `From: "${long}" <sip:peer@`)
+      .replace(/^To: <sip:service@/m, `To: "${long}" <sip:service@`);
+    if (!s.write(req)) await new Promise((r) => setTimeout(r, 5));
+  }
+  await closed(s);
+  expect(logs.records.some((r) => r.reason === 'peer does not read')).toBe(true);
+}, 20_000);
