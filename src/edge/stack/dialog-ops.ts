@@ -95,6 +95,9 @@ export function endDialog(ctx: StackContext, d: Dialog): void {
   if (d.state === 'terminated') return;
   d.state = 'terminated';
   d.reliable?.stop();
+  // A BYE that overtook the ACK: the 2xx need not be retransmitted any more.
+  for (const waiting of d.awaitingAck.values()) waiting.txn.ackFor2xx();
+  d.awaitingAck.clear();
   ctx.dialogs.delete(d);
   ctx.gateway.dialogEnded(d.id);
 }
