@@ -43,12 +43,11 @@ export function responseVias(msg: SipMessage, flow: Flow): string {
 /** §18.2.2 with RFC 3581: back on the connection, or to the source port when rport asks, else to the Via port. */
 export function responseTarget(msg: SipMessage, flow: Flow): Target {
   if (flow.protocol !== 'udp') {
-    return {
-      protocol: flow.protocol,
-      host: flow.remote.host,
-      port: flow.remote.port,
-      connectionId: flow.connectionId,
-    };
+    // The connection the request came in on; if it is gone by then, a new one to the
+    // source address and the Via's sent-by port (§18.2.2).
+    const via = values.topVia(msg);
+    const port = via.ok && via.value.port !== null ? via.value.port : flow.protocol === 'tls' ? 5061 : 5060;
+    return { protocol: flow.protocol, host: flow.remote.host, port, connectionId: flow.connectionId };
   }
   const top = values.topVia(msg);
   if (!top.ok || top.value.rport !== undefined)

@@ -3,6 +3,7 @@
 // both sides, INFO in a dialog, and the ACK-timeout teardown drachtio-server
 // does itself (BYE to the peer, `unsolicited` BYE to the app).
 
+import { connect, createServer } from 'node:net';
 import Srf from 'drachtio-srf';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
@@ -332,4 +333,28 @@ it('forgets a new request its app never answers (drachtio: after 64 s, sending n
     await new Promise((r) => setTimeout(r, 50));
   expect(edge!.stack.stats()).toMatchObject({ appTransactions: 0, serverTransactions: 0 });
   expect(peer!.received.map(statusOf)).toEqual([100]);
+});
+
+it('TCP: a response whose connection has closed goes over a new one to the Via sent-by port (§18.2.2)', async () => {
+  const { app } = await setup();
+  const tcpPort = edge!.sip.find((s) => s.protocol === 'tcp')!.port;
+  app.invite((_req, res) => setTimeout(() => res.send(486), 200));
+  await new Promise((r) => setTimeout(r, 50));
+  const listener = createServer();
+  const got = new Promise<string>((resolve) =>
+    listener.on('connection', (c) => c.on('data', (d) => resolve(d.toString()))),
+  );
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+  const sentBy = (listener.address() as { port: number }).port;
+  try {
+    const c = connect(tcpPort, '127.0.0.1');
+    c.on('error', () => {});
+    await new Promise((r) => c.once('connect', r));
+    c.write(invite(sentBy).replace('SIP/2.0/UDP', 'SIP/2.0/TCP'));
+    await new Promise((r) => c.once('data', r)); // 100 Trying on the original connection
+    c.destroy();
+    expect(statusOf(await got)).toBe(486);
+  } finally {
+    listener.close();
+  }
 });
