@@ -1,4 +1,5 @@
 import { BOOL, E164, INT, optional, REGEX, STRING, type Type } from './types.ts';
+import { lookupTable } from './lookup-table.ts';
 
 /**
  * Built-in functions (docs/language.md §5.4). All are pure and total: none can fail at run time
@@ -19,7 +20,7 @@ export interface FunctionDef {
 const p = (name: string, type: Type, opt = false): Param =>
   opt ? { name, type, optional: true } : { name, type };
 
-export const FUNCTIONS: Record<string, FunctionDef> = {
+export const FUNCTIONS: Record<string, FunctionDef> = lookupTable({
   e164: {
     params: [p('number', STRING), p('country', STRING)],
     result: optional(E164),
@@ -55,4 +56,4 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   // `has` and `str` are generic; the checker types them specially.
   has: { params: [p('value', optional(STRING))], result: BOOL, doc: 'the optional value is present' },
   str: { params: [p('value', STRING)], result: STRING, doc: 'text form of a number, address or enum' },
-};
+});

@@ -1,3 +1,4 @@
+import { lookupTable } from './lookup-table.ts';
 /**
  * National numbering rules for number normalisation (docs/language.md §8). Pure functions, so the
  * rules runtime can use exactly the behaviour the compiler documents. Seeds: Zoom BYOC-P requires
@@ -16,7 +17,7 @@ export interface NumberingPlan {
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
-export const PLANS: Record<string, NumberingPlan> = {
+export const PLANS: Record<string, NumberingPlan> = lookupTable({
   US: { cc: '1', nationalPrefix: '1', internationalPrefix: '011', lengths: [10] },
   CA: { cc: '1', nationalPrefix: '1', internationalPrefix: '011', lengths: [10] },
   GB: { cc: '44', nationalPrefix: '0', internationalPrefix: '00', lengths: [9, 10] },
@@ -39,7 +40,7 @@ export const PLANS: Record<string, NumberingPlan> = {
   SG: { cc: '65', nationalPrefix: '', internationalPrefix: '000', lengths: [8] },
   BR: { cc: '55', nationalPrefix: '0', internationalPrefix: '00', lengths: [10, 11] },
   MX: { cc: '52', nationalPrefix: '', internationalPrefix: '00', lengths: [10] },
-};
+});
 
 const SEPARATORS = /[\s\-.()/]/g;
 

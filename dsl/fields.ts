@@ -1,4 +1,5 @@
 import { BOOL, enumType, INT, IP, NAMEADDR, optional, STRING, type Type, URI } from './types.ts';
+import { lookupTable } from './lookup-table.ts';
 
 /**
  * The SIP-aware fields rules can read and write (docs/language.md §4.3). `writable` fields may be
@@ -31,27 +32,27 @@ const PARAMS: FieldDef = r({ k: 'record', fields: {} }, 'parameters by name', {
   element: w(optional(STRING), 'one parameter value (empty string for a flag)', { removable: true }),
 });
 
-export const URI_FIELDS: Record<string, FieldDef> = {
+export const URI_FIELDS: Record<string, FieldDef> = lookupTable({
   user: w(STRING, 'user part (the number, for telephone calls)'),
   host: w(STRING, 'host part'),
   port: w(optional(INT), 'port, when present'),
   scheme: r(STRING, "'sip', 'sips' or 'tel'"),
   params: PARAMS,
-};
+});
 
-export const NAMEADDR_FIELDS: Record<string, FieldDef> = {
+export const NAMEADDR_FIELDS: Record<string, FieldDef> = lookupTable({
   display: w(optional(STRING), 'display name', { removable: true }),
   uri: r(URI, 'the URI'),
   user: URI_FIELDS.user!,
   host: URI_FIELDS.host!,
   params: PARAMS,
-};
+});
 
 export function membersOf(t: Type): Record<string, FieldDef> | undefined {
   if (t.k === 'uri') return URI_FIELDS;
   if (t.k === 'nameaddr') return NAMEADDR_FIELDS;
   if (t.k === 'record') {
-    const out: Record<string, FieldDef> = {};
+    const out: Record<string, FieldDef> = lookupTable({});
     for (const [k, v] of Object.entries(t.fields)) out[k] = r(v, '');
     return out;
   }
@@ -59,12 +60,15 @@ export function membersOf(t: Type): Record<string, FieldDef> | undefined {
 }
 
 const rec = (fields: Record<string, FieldDef>): FieldDef & { members: Record<string, FieldDef> } => ({
-  type: { k: 'record', fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.type])) },
+  type: {
+    k: 'record',
+    fields: lookupTable(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.type]))),
+  },
   doc: '',
-  members: fields,
+  members: lookupTable(fields),
 });
 
-export const ROOTS: Record<string, FieldDef & { members?: Record<string, FieldDef> }> = {
+export const ROOTS: Record<string, FieldDef & { members?: Record<string, FieldDef> }> = lookupTable({
   request: {
     ...rec({
       method: r(enumType('Method'), 'method of the request'),
@@ -122,7 +126,7 @@ export const ROOTS: Record<string, FieldDef & { members?: Record<string, FieldDe
     doc: 'the failed routing attempt',
     hooks: ['failure'],
   },
-};
+});
 
 export function rootMembers(name: string): Record<string, FieldDef> | undefined {
   const root = ROOTS[name];

@@ -1,6 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type { Loc } from './ast.ts';
 import { LIMITS } from './limits.ts';
+import { lookupTable } from './lookup-table.ts';
 
 /** Decoding and validation of literal tokens (docs/language.md §2.4). Returns an error text or the value. */
 
@@ -35,7 +36,7 @@ export function joinLoc(a: Loc, b: Loc): Loc {
   return { ...a, end: b.end, endLine: b.endLine, endColumn: b.endColumn };
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r' };
+const ESCAPES: Record<string, string> = lookupTable({ '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r' });
 
 export function decodeString(raw: string): { value: string; badEscape?: number; unterminated: boolean } {
   const unterminated = raw.length < 2 || !raw.endsWith('"') || isEscapedQuote(raw);
@@ -114,7 +115,7 @@ export function checkE164(text: string): string | undefined {
 
 export const MAX_INT = 2_147_483_647;
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = lookupTable({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 });
 export function durationMs(raw: string): number {
   const m = /^([0-9]+)(ms|s|m|h)$/.exec(raw)!;
   return Number(m[1]) * UNIT_MS[m[2]!]!;

@@ -1,3 +1,4 @@
+import { compileRegex } from './codegen/regex.ts';
 import { LIMITS } from './limits.ts';
 
 /**
@@ -69,6 +70,14 @@ export function checkRegex(source: string, flags: string): RegexProblem | undefi
     const text =
       e instanceof Error ? e.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '') : 'invalid';
     return { code: 'E005', message: `invalid regex: ${text}`, offset: 0 };
+  }
+  // The last word is the runtime's own linear-time engine: whatever it cannot
+  // run (e.g. \p{…} classes) is an error now, not when the rule set is loaded.
+  try {
+    compileRegex({ source, flags });
+  } catch (e) {
+    const text = e instanceof Error ? e.message : 'unsupported';
+    return { code: 'E006', message: `not supported by the linear-time engine: ${text}`, offset: 0 };
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { lookupTable } from './lookup-table.ts';
 /** The type system (docs/language.md §4). Types are plain data so the IR can carry them. */
 export type EnumName =
   | 'Method'
@@ -80,7 +81,7 @@ export const ENUMS: Record<EnumName, readonly string[]> = {
 };
 
 /** Names accepted in type annotations (var declarations, table schemas). */
-export const NAMED_TYPES: Record<string, Type> = {
+export const NAMED_TYPES: Record<string, Type> = lookupTable({
   string: STRING,
   int: INT,
   bool: BOOL,
@@ -90,7 +91,7 @@ export const NAMED_TYPES: Record<string, Type> = {
   E164,
   Method: enumType('Method'),
   Codec: enumType('Codec'),
-};
+});
 
 const shown = new WeakMap<Type, string>();
 
