@@ -14,7 +14,7 @@ export interface SippResult {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Parsed from the final statistics screen (-trace_screen is not needed: sipp prints it on exit). */
+  /** Call totals from the last line of the -trace_stat CSV (-1 when sipp wrote none). */
   successful: number;
   failed: number;
   /** Directory holding -trace_* files of this run. */
