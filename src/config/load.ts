@@ -127,7 +127,11 @@ const TYPE_NAMES: Record<string, string> = {
 
 function describeIssue(issue: z.core.$ZodIssue): DescribedIssue[] {
   // Never echo a secret's value back into logs or terminals.
-  const showInput = 'input' in issue && issue.input !== undefined && !isSecretPath(issue.path);
+  const showInput =
+    'input' in issue &&
+    issue.input !== undefined &&
+    (typeof issue.input !== 'object' || issue.input === null) &&
+    !isSecretPath(issue.path);
   const got = showInput ? `, got ${JSON.stringify(issue.input)}` : '';
   switch (issue.code) {
     case 'unrecognized_keys': {

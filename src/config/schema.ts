@@ -43,6 +43,10 @@ const sipSchema = z.strictObject({
       { transport: 'udp', host: '127.0.0.1', port: 5060 },
       { transport: 'tcp', host: '127.0.0.1', port: 5060 },
     ]),
+  /** Certificate and key (PEM files) for `tls` listen addresses. */
+  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+  /** RFC 3261 T1, the round-trip estimate all SIP timers derive from (§17.1.1.1). */
+  t1Ms: z.number().int().min(100).max(10_000).default(500),
 });
 
 const edgeSchema = z.strictObject({
@@ -174,15 +178,26 @@ const coreSchema = z.strictObject({
     .prefault({}),
 });
 
-export const configSchema = z.strictObject({
-  log: logSchema.prefault({}),
-  sip: sipSchema.prefault({}),
-  edge: edgeSchema.prefault({}),
-  admin: adminSchema.prefault({}),
-  data: dataSchema.prefault({}),
-  media: mediaSchema.prefault({}),
-  core: coreSchema.prefault({}),
-});
+export const configSchema = z
+  .strictObject({
+    log: logSchema.prefault({}),
+    sip: sipSchema.prefault({}),
+    edge: edgeSchema.prefault({}),
+    admin: adminSchema.prefault({}),
+    data: dataSchema.prefault({}),
+    media: mediaSchema.prefault({}),
+    core: coreSchema.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const tlsAt = config.sip.listen.findIndex((listen) => listen.transport === 'tls');
+    if (tlsAt >= 0 && !config.sip.tls) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sip', 'listen', tlsAt, 'transport'],
+        message: 'a tls listen address needs sip.tls.cert and sip.tls.key',
+      });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -81,6 +81,10 @@ export function startCore(
           sip: {
             listen: config.sip.listen.map((l) => ({ protocol: l.transport, host: l.host, port: l.port })),
             rateLimit: { perSecond, burst: 2 * perSecond },
+            t1Ms: config.sip.t1Ms,
+            ...(config.sip.tls
+              ? { tls: { certFile: config.sip.tls.cert, keyFile: config.sip.tls.key } }
+              : {}),
           },
           wire: { host: '127.0.0.1', port: 0, secret: config.edge.secret },
         },

@@ -140,3 +140,19 @@ describe('secrets', () => {
     expect(printed).toContain(`secret: "${MASK}"`);
   });
 });
+
+describe('SIP over TLS', () => {
+  it('a tls listen address needs a certificate and key', () => {
+    expect(problemsOf('sip:\n  listen:\n    - transport: tls\n      port: 5061\n')).toEqual([
+      'config.yaml:3 sip.listen[0].transport: a tls listen address needs sip.tls.cert and sip.tls.key',
+    ]);
+  });
+
+  it('accepts tls with its files, and T1', () => {
+    const text =
+      'sip:\n  listen:\n    - { transport: tls, port: 5061 }\n  tls: { cert: c.pem, key: k.pem }\n  t1Ms: 250\n';
+    const config = parseConfigText(text, 'c', {});
+    expect(config.sip.tls).toEqual({ cert: 'c.pem', key: 'k.pem' });
+    expect(config.sip.t1Ms).toBe(250);
+  });
+});
