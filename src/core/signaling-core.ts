@@ -267,6 +267,12 @@ export class SignalingCore {
       const inbound = mergePolicy(call.inboundTrunk?.media, decided.media, 'inbound');
       const target = call.version.trunks.get(decided.route.target);
       const outbound = mergePolicy(target?.media, decided.media, 'outbound');
+      // A caller without SDP toward an `early_offer` trunk (Zoom: 488 to an INVITE without SDP,
+      // seeds/003) needs an offer made on its behalf, so its media is anchored whatever the policies.
+      const lateOffer = call.invite.body.length === 0;
+      const earlyOfferTarget = target
+        ? target.earlyOffer === true
+        : [...call.version.trunks.values()].some((t) => t.earlyOffer === true);
       try {
         call.media = services.media.open(call.id, {
           inbound,
@@ -274,6 +280,7 @@ export class SignalingCore {
           inboundTrunk: call.trunkName,
           outboundTrunk: target?.name ?? decided.route.target,
           fromTag: /;\s*tag=([^;\s]+)/i.exec(call.invite.get('From') ?? '')?.[1] ?? '',
+          force: lateOffer && earlyOfferTarget,
         });
       } catch (error) {
         const e = error as { sipStatus?: number; reason?: string };

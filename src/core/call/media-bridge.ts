@@ -6,11 +6,22 @@
  */
 import type { IrMediaPolicy } from '../../../dsl/index.ts';
 
+/** Which party sent an SDP offer: the caller (inbound leg) or the callee (outbound leg). */
+export type OfferSide = 'caller' | 'callee';
+
 export interface CallMedia {
-  /** Rewrites the caller's offer for the far leg (or makes an offer for a late-offer caller). */
-  offer(sdp: string): Promise<string>;
-  /** Rewrites the far end's answer for the caller. */
+  /**
+   * Rewrites one side's offer for the other side. An offer from the callee (a re-INVITE or UPDATE
+   * it sent) goes to rtpengine as from the callee's tag, with the legs' policies swapped.
+   */
+  offer(sdp: string, from?: OfferSide): Promise<string>;
+  /** Rewrites the answer to the latest offer for the side that offered; `toTag` is the answerer's tag. */
   answer(sdp: string, toTag: string): Promise<string>;
+  /**
+   * An offer on the caller's behalf for a caller that sent none (late offer) toward a trunk that
+   * needs one (`early_offer`): a placeholder built from the legs' policies, anchored by rtpengine.
+   */
+  placeholderOffer(): Promise<string>;
   delete(): Promise<void>;
 }
 
@@ -21,6 +32,8 @@ export interface MediaOpen {
   outboundTrunk: string;
   /** The caller's From tag (rtpengine's from-tag). */
   fromTag: string;
+  /** Open a session even without any policy (a late-offer caller toward an `early_offer` trunk). */
+  force?: boolean;
 }
 
 export interface MediaBridge {

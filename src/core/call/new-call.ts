@@ -159,7 +159,11 @@ async function connect(
   candidate: RouteCandidate,
 ): Promise<void> {
   const late = isLateOffer(uac);
-  let sdp = late ? uac.sdp : bodyText(response);
+  const farSdp = late ? uac.sdp : bodyText(response);
+  let sdp = farSdp;
+  // The caller sent no offer but the far end got one made on its behalf (early_offer trunk): the
+  // far end's answer, anchored, is the offer in our 200, and the caller's answer comes in its ACK.
+  const offeredForCaller = !late && bodyText(call.invite) === '' && call.media !== undefined;
   const hangUpFar = () => void uac.destroy().catch(() => {});
   if (call.media && sdp !== '' && !late) {
     try {
@@ -214,6 +218,25 @@ async function connect(
     return;
   }
   call.uac = uac;
+  if (offeredForCaller && call.media) {
+    const media = call.media;
+    const farTag = uac.sip.remoteTag;
+    uas.once('ack', (ack: { body: string }) => {
+      // RFC 3264 §5: the ACK's answer completes the caller's side in rtpengine (its real address and
+      // codecs replace the placeholder's): a re-offer from the caller, answered with the far end's SDP.
+      if (!ack.body || call.ended) return;
+      media
+        .offer(ack.body, 'caller')
+        .then(() => media.answer(farSdp, farTag))
+        .catch((error: unknown) => {
+          services.logger.warn(
+            { callId: call.id, err: error },
+            'caller answer in ACK refused by the media layer',
+          );
+          teardown('media');
+        });
+    });
+  }
   startBridge(call, services, response, candidate, timer.timer, teardown);
 }
 

@@ -114,7 +114,39 @@ export class RoutingAttempt {
 
   #lastRequest: SipMessage | undefined;
 
-  #sendOnce(candidate: RouteCandidate): Promise<Once> {
+  /** The offer made on a late-offer caller's behalf, made once and reused by every attempt that needs it. */
+  #placeholder: Promise<string> | undefined;
+
+  /**
+   * The SDP of the INVITE to this candidate: the caller's offer (through the media layer), or for a
+   * caller that sent none, an offer on its behalf when the trunk needs one (`early_offer`, seeds/003
+   * Zoom), else none (late offer relayed as such, RFC 3261 §13.2.1).
+   */
+  async #offerFor(candidate: RouteCandidate): Promise<string> {
+    const media = this.#call.media;
+    if (this.#sdp !== '' || candidate.trunk.earlyOffer !== true || !media) return this.#sdp;
+    this.#placeholder ??= media.placeholderOffer();
+    return this.#placeholder;
+  }
+
+  async #sendOnce(candidate: RouteCandidate): Promise<Once> {
+    let sdp: string;
+    try {
+      sdp = await this.#offerFor(candidate);
+    } catch (error) {
+      const e = error as { sipStatus?: number; reason?: string };
+      this.#services.logger.warn({ callId: this.#call.id, err: error }, 'no offer for an early-offer trunk');
+      this.#placeholder = undefined;
+      const outcome = typeof e?.sipStatus === 'number' ? e.sipStatus : 500;
+      return {
+        kind: 'failed',
+        outcome: { outcome, reason: e?.reason ?? 'Media Error', trunk: candidate.trunk.name },
+      };
+    }
+    return this.#invite(candidate, sdp);
+  }
+
+  #invite(candidate: RouteCandidate, sdp: string): Promise<Once> {
     const call = this.#call;
     const services = this.#services;
     const trunk = candidate.trunk;
@@ -182,7 +214,7 @@ export class RoutingAttempt {
 
       services.metrics.edge.outRequest.inc();
       const options: Parameters<typeof services.srf.createUAC>[1] = { headers: far.headers };
-      if (this.#sdp !== '') options.localSdp = this.#sdp;
+      if (sdp !== '') options.localSdp = sdp;
       else options.noAck = true;
       if (far.proxy !== undefined) options.proxy = far.proxy;
       services.srf

@@ -1,14 +1,17 @@
 /**
  * The media bridge over src/media (rtpengine): a session per call whose
  * trunks or rules set a media policy (issue item 5). The caller's leg is the
- * offerer, the far leg the answerer; per-trunk extras (SRTP suites, a= rules,
+ * offerer of the first offer, the far leg the answerer; a re-offer from the
+ * callee goes to rtpengine from the callee's tag with the policies swapped
+ * (docs/media.md, `reversed`). Per-trunk extras (SRTP suites, a= rules,
  * topology hiding) come from `media.trunks` and bypassed pairs from
  * `media.bypass` in the config. No rtpengine available: `open` throws the
  * media layer's MediaUnavailable, which the core answers with 503.
  */
 import type { IrMediaPolicy } from '../../../dsl/index.ts';
-import type { CallMediaPolicy, LegMediaPolicy, MediaService } from '../../media/index.ts';
-import type { CallMedia, MediaBridge, MediaOpen } from './media-bridge.ts';
+import { type CallMediaPolicy, type LegMediaPolicy, type MediaService, reversed } from '../../media/index.ts';
+import type { CallMedia, MediaBridge, MediaOpen, OfferSide } from './media-bridge.ts';
+import { placeholderOffer } from './placeholder-offer.ts';
 
 export interface MediaExtras {
   trunks: Record<string, Omit<LegMediaPolicy, keyof IrMediaPolicy>>;
@@ -25,7 +28,7 @@ export class RtpengineBridge implements MediaBridge {
   }
 
   open(callId: string, o: MediaOpen): CallMedia | undefined {
-    if (o.inbound === undefined && o.outbound === undefined) return undefined;
+    if (o.inbound === undefined && o.outbound === undefined && !o.force) return undefined;
     const bypass = this.#extras.bypass.some(
       (p) =>
         (p.from === o.inboundTrunk && p.to === o.outboundTrunk) ||
@@ -38,14 +41,25 @@ export class RtpengineBridge implements MediaBridge {
       ...(bypass ? { bypass } : {}),
     };
     const session = this.#service.createSession(callId);
-    let toTag: string | undefined;
+    const callerTag = o.fromTag;
+    /** The callee's tag, known once it answered. */
+    let calleeTag: string | undefined;
+    let offeredBy: OfferSide = 'caller';
+    const offer = (sdp: string, from: OfferSide = 'caller') => {
+      offeredBy = from;
+      if (from === 'callee' && calleeTag !== undefined)
+        return session.offer(sdp, reversed(policy), { fromTag: calleeTag, toTag: callerTag });
+      offeredBy = 'caller';
+      return session.offer(sdp, policy, { fromTag: callerTag, ...(calleeTag ? { toTag: calleeTag } : {}) });
+    };
     return {
-      offer: (sdp) => session.offer(sdp, policy, { fromTag: o.fromTag, ...(toTag ? { toTag } : {}) }),
+      offer,
       answer: async (sdp, tag) => {
         const out = await session.answer(sdp, tag);
-        toTag = tag;
+        if (offeredBy === 'caller') calleeTag = tag;
         return out;
       },
+      placeholderOffer: () => offer(placeholderOffer(policy.offerer, policy.answerer)),
       delete: () => session.delete(),
     };
   }
