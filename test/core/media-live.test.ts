@@ -4,12 +4,13 @@
 
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { MediaService } from '../../src/media/index.ts';
+import { NgClient } from '../../src/media/ng-client.ts';
 import { freePort } from '../edge/support/ports.ts';
-import { stopAll } from '../edge/support/sipp.ts';
+import { startSipp, stopAll } from '../edge/support/sipp.ts';
 import { portRange } from '../media/support/engine.ts';
 import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
 import { requireTool } from '../support/system-tools.ts';
-import { messages, runUac, startLines, startUas, wait } from './support.ts';
+import { messages, runUac, scenarioArgs, startLines, startUas, wait } from './support.ts';
 
 let sbc: SbcUnderTest;
 let ngPort: number;
@@ -104,4 +105,73 @@ it('refuses a call that needs media with 503 while no rtpengine is available', a
   } finally {
     await broken.close();
   }
+}, 40_000);
+
+/** rtpengine's view of its calls: for each party's tag, the ports it sends that party's media to. */
+async function endpointsByTag(client: NgClient): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const { calls = [] } = await client.send('list', { limit: 100 });
+  for (const callId of calls) {
+    const reply = await client.send('query', { 'call-id': callId });
+    const tags = (reply.tags ?? {}) as Record<
+      string,
+      { tag: string; medias?: { streams?: { endpoint?: { port: number } }[] }[] }
+    >;
+    for (const t of Object.values(tags)) {
+      const ports = (t.medias ?? []).flatMap((m) =>
+        (m.streams ?? []).flatMap((st) => st.endpoint?.port ?? []),
+      );
+      out.set(t.tag, ports);
+    }
+  }
+  return out;
+}
+
+it('sends a re-offer from the callee to rtpengine as from the callee', async () => {
+  // The callee re-INVITEs with media on 6300, the caller answers with 6400: rtpengine must send the
+  // callee's media to 6300 and the caller's to 6400 (taken the other way round, it would swap them).
+  const uacPort = await freePort();
+  const uas = await startUas('core:uas-reoffer', 1);
+  await sbc.activate(rules(uacPort, uas.port));
+  const uac = startSipp([
+    `127.0.0.1:${sbc.sipPort}`,
+    ...scenarioArgs('core:uac-answer-reoffer'),
+    '-s',
+    '1000',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(uacPort),
+    '-m',
+    '1',
+    '-timeout',
+    '20s',
+    '-trace_msg',
+  ]);
+  const client = new NgClient({ host: '127.0.0.1', port: ngPort }, 1000);
+  let caller: number[] = [];
+  let callee: number[] = [];
+  try {
+    for (let i = 0; i < 20 && !(caller.includes(6400) && callee.includes(6300)); i++) {
+      await wait(100);
+      const byTag = await endpointsByTag(client).catch(() => new Map<string, number[]>());
+      for (const [tag, ports] of byTag) {
+        if (tag.includes('SIPpTag00')) caller = ports;
+        if (tag.includes('SIPpTag01')) callee = ports;
+      }
+    }
+  } finally {
+    client.close();
+  }
+  expect(caller).toContain(6400);
+  expect(callee).toContain(6300);
+  const uacResult = await uac.done;
+  const uasResult = await uas.done;
+  expect(uacResult.successful).toBe(1);
+  expect(uasResult.successful).toBe(1);
+  // Each side saw rtpengine's port in the re-offer/answer, not the other's.
+  const reinvite = messages(uacResult).slice(messages(uacResult).lastIndexOf('INVITE sip:'));
+  const port = Number(/^m=audio (\d+)/m.exec(reinvite)?.[1]);
+  expect(port).toBeGreaterThanOrEqual(ports.portMin);
+  expect(port).toBeLessThanOrEqual(ports.portMax);
 }, 40_000);

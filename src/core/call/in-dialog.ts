@@ -57,7 +57,7 @@ export function bridgeDialogs(call: Call, services: CallServices, events: Dialog
     from.on('destroy', onBye);
     for (const event of RELAYED) {
       from.on(event, (req: SrfRequest, res: SrfResponse) => {
-        void relay(call, services, req, res, to).then((refresh) => {
+        void relay(call, services, req, res, to, side).then((refresh) => {
           if (refresh) events.refreshed(side);
         });
       });
@@ -72,6 +72,7 @@ async function relay(
   req: SrfRequest,
   res: SrfResponse,
   to: SrfDialog,
+  side: 'caller' | 'callee',
 ): Promise<boolean> {
   services.metrics.edge.inRequest.inc();
   let msg: SipMessage;
@@ -100,7 +101,9 @@ async function relay(
   const method = msg.method;
   const media = call.media;
   try {
-    if (media && body !== '' && (method === 'INVITE' || method === 'UPDATE')) body = await media.offer(body);
+    // A re-offer goes to rtpengine as from the side that sent it (the callee's tag and policy for the callee's).
+    if (media && body !== '' && (method === 'INVITE' || method === 'UPDATE'))
+      body = await media.offer(body, side);
     services.metrics.edge.outRequest.inc();
     const response = await to.request({ method, headers, ...(body !== '' ? { body } : {}) });
     services.metrics.edge.inResponse.inc();
