@@ -13,6 +13,11 @@ export interface RequestSource {
   address: string;
   port: number;
   transport: 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+  /**
+   * Over TLS, the DNS names the peer's certificate vouches for (subjectAltName dNSName and
+   * `sip:` URIs, else the subject CN; RFC 5922 §7.1), when the edge reports them.
+   */
+  tlsNames?: readonly string[];
 }
 
 interface TrunkMatcher {
@@ -20,6 +25,8 @@ interface TrunkMatcher {
   addresses: BlockList;
   /** host:port of its peers, for telling apart trunks that share an address. */
   peerPorts: Set<string>;
+  /** Its peers given by DNS name (lower case): a TLS peer whose certificate names one is this trunk. */
+  peerNames: string[];
 }
 
 export class TrunkClassifier {
@@ -40,7 +47,8 @@ export class TrunkClassifier {
       for (const peer of peers) {
         for (const address of addressesOf(peer.host, resolve)) peerPorts.add(`${address}|${peer.port}`);
       }
-      return { trunk, addresses, peerPorts };
+      const peerNames = peers.filter((p) => isIP(p.host) === 0).map((p) => p.host.toLowerCase());
+      return { trunk, addresses, peerPorts, peerNames };
     });
   }
 
@@ -48,7 +56,13 @@ export class TrunkClassifier {
   classify(source: RequestSource): IrTrunk | undefined {
     const family = isIP(source.address) === 6 ? 'ipv6' : 'ipv4';
     const candidates = this.#matchers.filter((m) => m.addresses.check(source.address, family));
-    if (candidates.length <= 1) return candidates[0]?.trunk;
+    const named = this.#byTlsName(source);
+    // A certificate that names a trunk's peer host identifies that trunk (RFC 5922 §7.2) even when
+    // its address is not (yet) among the resolved ones; among address matches it decides first.
+    if (candidates.length === 0) return named[0]?.trunk;
+    const namedCandidate = candidates.find((c) => named.includes(c));
+    if (namedCandidate) return namedCandidate.trunk;
+    if (candidates.length === 1) return candidates[0]?.trunk;
     // Several trunks on one address (e.g. two services behind one carrier SBC):
     // the one whose peer is that exact address and port, then the one on that transport.
     return (
@@ -57,6 +71,28 @@ export class TrunkClassifier {
       candidates[0]?.trunk
     );
   }
+
+  #byTlsName(source: RequestSource): TrunkMatcher[] {
+    if (source.transport !== 'tls' && source.transport !== 'wss') return [];
+    const names = (source.tlsNames ?? []).map((n) => n.toLowerCase());
+    if (names.length === 0) return [];
+    return this.#matchers.filter((m) =>
+      m.peerNames.some((host) => names.some((n) => certNameMatches(n, host))),
+    );
+  }
+}
+
+/**
+ * A certificate name against a host (RFC 6125 §6.4.3): exact, or a wildcard in the left-most label
+ * only, standing for exactly one label (`*.example.com` matches `a.example.com`, not `example.com`).
+ */
+export function certNameMatches(certName: string, host: string): boolean {
+  const name = certName.replace(/^sip:/, '').replace(/\.$/, '');
+  const target = host.replace(/\.$/, '');
+  if (name === target) return true;
+  if (!name.startsWith('*.')) return false;
+  const dot = target.indexOf('.');
+  return dot > 0 && target.slice(dot + 1) === name.slice(2);
 }
 
 function addressesOf(host: string, resolve: (host: string) => readonly string[]): readonly string[] {

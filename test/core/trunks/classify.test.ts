@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrunkClassifier } from '../../../src/core/trunks/classify.ts';
+import { certNameMatches, TrunkClassifier } from '../../../src/core/trunks/classify.ts';
 import { trunk } from '../routing/fixtures.ts';
 
 const trunks = [
@@ -47,5 +47,41 @@ describe('TrunkClassifier', () => {
 
   it('an unknown source belongs to no trunk', () => {
     expect(name('198.51.100.1')).toBeUndefined();
+  });
+});
+
+describe('TrunkClassifier with TLS certificate names (RFC 5922 §7.2)', () => {
+  const tlsTrunks = [
+    trunk('zoom_dns', ['sip.zoom.example:5061'], { transport: 'tls' }),
+    trunk('other_dns', ['sbc.other.example:5061'], { transport: 'tls' }),
+    trunk('shared_a', ['198.51.100.7:5061'], { transport: 'tls' }),
+    trunk('shared_b', ['edge.shared.example:5061'], { transport: 'tls', sources: ['198.51.100.7'] }),
+  ];
+  const c = new TrunkClassifier(tlsTrunks);
+  const classify = (address: string, tlsNames: string[], transport: 'tls' | 'udp' = 'tls') =>
+    c.classify({ address, port: 40000, transport, tlsNames })?.name;
+
+  it('a TLS source whose certificate names a trunk peer’s host belongs to that trunk', () => {
+    expect(classify('192.0.2.44', ['sip.zoom.example'])).toBe('zoom_dns');
+    expect(classify('192.0.2.44', ['SBC.Other.Example'])).toBe('other_dns');
+    expect(classify('192.0.2.44', ['sip:sip.zoom.example'])).toBe('zoom_dns');
+  });
+
+  it('names count only over TLS, and a certificate naming no peer matches nothing', () => {
+    expect(classify('192.0.2.44', ['sip.zoom.example'], 'udp')).toBeUndefined();
+    expect(classify('192.0.2.44', ['unrelated.example'])).toBeUndefined();
+    expect(classify('192.0.2.44', [])).toBeUndefined();
+  });
+
+  it('among trunks sharing an address, the one the certificate names wins', () => {
+    expect(classify('198.51.100.7', ['edge.shared.example'])).toBe('shared_b');
+    expect(classify('198.51.100.7', ['nobody.example'])).toBe('shared_a');
+  });
+
+  it('accepts a wildcard for exactly one left-most label (RFC 6125 §6.4.3)', () => {
+    expect(classify('192.0.2.44', ['*.zoom.example'])).toBe('zoom_dns');
+    expect(certNameMatches('*.zoom.example', 'zoom.example')).toBe(false);
+    expect(certNameMatches('*.zoom.example', 'a.b.zoom.example')).toBe(false);
+    expect(certNameMatches('sip.*.example', 'sip.zoom.example')).toBe(false);
   });
 });
