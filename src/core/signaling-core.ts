@@ -29,6 +29,7 @@ import type { RuleVersions } from './rule-versions.ts';
 import type { LoadedVersion } from './rules/loaded-version.ts';
 import { parseSip } from './sip/messages.ts';
 import type { SrfApp, SrfRequest, SrfResponse } from './srf-types.ts';
+import { TLS_PEER_HEADER } from '../edge/stack/tls-peer-header.ts';
 
 export interface CoreOptions {
   versions: RuleVersions;
@@ -181,7 +182,7 @@ export class SignalingCore {
     const transport = (req.protocol ?? 'udp').toLowerCase() as 'udp' | 'tcp' | 'tls';
     const source = { ip: req.source_address, port: Number(req.source_port), transport };
     const trunk =
-      version.classifier.classify({ address: source.ip, port: source.port, transport }) ??
+      version.classifier.classify({ address: source.ip, port: source.port, transport, ...tlsNamesOf(req) }) ??
       (this.#options.defaultTrunk !== undefined ? version.trunks.get(this.#options.defaultTrunk) : undefined);
     if (trunk === undefined) {
       pin.release();
@@ -339,7 +340,12 @@ export class SignalingCore {
       const msg = parseSip(req.raw);
       const transport = (req.protocol ?? 'udp').toLowerCase() as 'udp' | 'tcp' | 'tls';
       const source = { ip: req.source_address, port: Number(req.source_port), transport };
-      const trunk = version.classifier.classify({ address: source.ip, port: source.port, transport });
+      const trunk = version.classifier.classify({
+        address: source.ip,
+        port: source.port,
+        transport,
+        ...tlsNamesOf(req),
+      });
       const decided = runHook(
         {
           version,
@@ -393,4 +399,23 @@ function mergePolicy(
 function userOf(call: Call, header: 'From' | 'To'): string {
   const value = call.invite.get(header) ?? '';
   return /<?(?:sips?|tel):([^@;>]*)/.exec(value)?.[1] ?? '';
+}
+
+/**
+ * The names of a TLS peer's verified certificate, which the embedded edge reports in
+ * `X-SBC-TLS-Peer` (src/edge/stack/tls-peer-header.ts; it strips that header from what
+ * peers send, so only the edge sets it). An external drachtio-server reports none.
+ */
+function tlsNamesOf(req: { protocol?: string; get(name: string): string | undefined }): {
+  tlsNames?: string[];
+} {
+  if ((req.protocol ?? '').toLowerCase() !== 'tls') return {};
+  const value = req.get(TLS_PEER_HEADER);
+  if (!value) return {};
+  return {
+    tlsNames: value
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== ''),
+  };
 }

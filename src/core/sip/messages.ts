@@ -36,6 +36,8 @@ const ALWAYS_MANAGED = [
   'min-se',
   'allow',
   'supported',
+  // Set by the edge for the core alone (TLS peer certificate names); never relayed.
+  'x-sbc-tls-peer',
 ];
 export const MANAGED_REQUEST = new Set([...ALWAYS_MANAGED, 'from', 'to', 'content-type']);
 export const MANAGED_RESPONSE = new Set([...ALWAYS_MANAGED, 'from', 'to', 'content-type']);

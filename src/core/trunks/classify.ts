@@ -57,11 +57,11 @@ export class TrunkClassifier {
     const family = isIP(source.address) === 6 ? 'ipv6' : 'ipv4';
     const candidates = this.#matchers.filter((m) => m.addresses.check(source.address, family));
     const named = this.#byTlsName(source);
-    // A certificate that names a trunk's peer host identifies that trunk (RFC 5922 §7.2) even when
-    // its address is not (yet) among the resolved ones; among address matches it decides first.
-    if (candidates.length === 0) return named[0]?.trunk;
-    const namedCandidate = candidates.find((c) => named.includes(c));
-    if (namedCandidate) return namedCandidate.trunk;
+    // A verified certificate naming a trunk peer's host identifies that trunk (RFC 5922 §7.2),
+    // more surely than an address: it wins over address matches, and among several trunks it
+    // names, the one whose sources also hold the address.
+    if (named.length > 0) return (named.find((m) => candidates.includes(m)) ?? named[0])?.trunk;
+    if (candidates.length === 0) return undefined;
     if (candidates.length === 1) return candidates[0]?.trunk;
     // Several trunks on one address (e.g. two services behind one carrier SBC):
     // the one whose peer is that exact address and port, then the one on that transport.

@@ -16,6 +16,7 @@ import type { Flow } from '../transport/types.ts';
 import { isReliable } from '../transport/types.ts';
 import type { ServerEntry, StackContext } from './context.ts';
 import { receivedMeta, releaseRequest, sender } from './context.ts';
+import { appView } from './tls-peer-header.ts';
 import { endDialog, onAckTimeout } from './dialog-ops.ts';
 import { localResponse, responseTarget, responseVias } from './responses.ts';
 
@@ -128,7 +129,7 @@ function handleNew(ctx: StackContext, msg: SipMessage, flow: Flow, key: string):
   if (method === 'INVITE') respondLocally(entry, 100, 'Trying');
   entry.initialInvite = method === 'INVITE';
   ctx.servers.set(entry.txnId, entry);
-  const sip = msg.raw.toString('utf8');
+  const sip = appView(msg, flow);
   const outcome = ctx.gateway.deliverRequest({
     kind: 'new',
     method,
@@ -195,7 +196,7 @@ function handleInDialog(
     d.ending = true;
   }
   if (txnId === entry.txnId) ctx.servers.set(txnId, entry);
-  const sip = msg.raw.toString('utf8');
+  const sip = appView(msg, flow);
   const outcome = ctx.gateway.deliverRequest({
     kind: 'in-dialog',
     method,
@@ -233,7 +234,7 @@ function handleAck(ctx: StackContext, msg: SipMessage, flow: Flow): void {
     txnId: waiting.txnId ?? randomUUID(),
     dialogId: d.id,
     meta: receivedMeta(flow, msg.raw.length),
-    sip: msg.raw.toString('utf8'),
+    sip: appView(msg, flow),
   });
 }
 
@@ -253,7 +254,7 @@ function handleCancel(ctx: StackContext, msg: SipMessage, flow: Flow, key: strin
   invite.respond(localResponse(inviteEntry, 487, 'Request Terminated'), 487);
   releaseRequest(inviteEntry);
   const d = inviteEntry.dialog;
-  const sip = msg.raw.toString('utf8');
+  const sip = appView(msg, flow);
   ctx.gateway.deliverRequest({
     kind: 'cancel',
     method: 'CANCEL',

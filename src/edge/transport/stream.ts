@@ -12,7 +12,8 @@ import {
   type Server,
   type Socket,
 } from 'node:net';
-import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { verifiedPeerNames } from './tls-names.ts';
 import type { SipLimits } from '../sip/index.ts';
 import { StreamFramer } from '../sip/index.ts';
 import type { Address, Flow, SendErrorHandler, Target, Transport, TransportSink } from './types.ts';
@@ -22,7 +23,10 @@ export interface TlsFiles {
   /** PEM certificate chain and private key of this edge. */
   cert: string | Buffer;
   key: string | Buffer;
-  /** PEM CA certificates to trust for outgoing connections (default: Node's bundled roots). */
+  /**
+   * PEM CA certificates to trust (default: Node's bundled roots): for outgoing connections, and
+   * for the certificates incoming peers may present (their names are reported, never required).
+   */
   ca?: string | Buffer | Array<string | Buffer>;
   /** Verify the peer's certificate on outgoing connections (default true). */
   rejectUnauthorized?: boolean;
@@ -72,6 +76,8 @@ class Connection {
   lastActivity = Date.now();
   partialSince = 0;
   connected: boolean;
+  /** TLS: names of the peer's verified certificate (tls-names.ts), reported with each message. */
+  tlsNames: readonly string[] | undefined;
   queued: Array<{ data: Buffer; onError: SendErrorHandler | undefined }> = [];
 
   constructor(id: string, socket: Socket, remote: Address, limits: SipLimits, connected: boolean) {
@@ -80,6 +86,7 @@ class Connection {
     this.remote = remote;
     this.framer = new StreamFramer(limits);
     this.connected = connected;
+    this.tlsNames = undefined;
   }
 }
 
@@ -111,8 +118,18 @@ export class StreamTransport implements Transport {
     let server: Server;
     if (opts.protocol === 'tls') {
       if (!opts.tls) throw new Error('a TLS listen address needs tls.cert and tls.key');
-      server = createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, (s) =>
-        t.#accept(s),
+      // A client certificate is asked for but not required: when one verifies, its names go up
+      // with each request so the core can tell TLS trunks by name (RFC 5922 §7.2).
+      server = createTlsServer(
+        {
+          cert: opts.tls.cert,
+          key: opts.tls.key,
+          minVersion: 'TLSv1.2',
+          requestCert: true,
+          rejectUnauthorized: false,
+          ...(opts.tls.ca !== undefined ? { ca: opts.tls.ca } : {}),
+        },
+        (s) => t.#accept(s),
       );
       // Handshake failures are the peer's problem; never let them reach the process.
       server.on('tlsClientError', () => {});
@@ -149,7 +166,8 @@ export class StreamTransport implements Transport {
 
   #accept(socket: Socket): void {
     const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-    this.#adopt(socket, remote, true);
+    const conn = this.#adopt(socket, remote, true);
+    if (this.protocol === 'tls') conn.tlsNames = verifiedPeerNames(socket as TLSSocket);
   }
 
   #adopt(socket: Socket, remote: Address, connected: boolean): Connection {
@@ -186,6 +204,7 @@ export class StreamTransport implements Transport {
       remote: conn.remote,
       local: this.#local,
       connectionId: conn.id,
+      ...(conn.tlsNames ? { tlsNames: conn.tlsNames } : {}),
     };
     let framed = false;
     for (const ev of events) {
@@ -262,6 +281,7 @@ export class StreamTransport implements Transport {
     socket.once(this.protocol === 'tls' ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       conn.connected = true;
+      if (this.protocol === 'tls') conn.tlsNames = verifiedPeerNames(socket as TLSSocket);
       const queued = conn.queued;
       conn.queued = [];
       for (const q of queued) this.#write(conn, q.data, q.onError);

@@ -21,6 +21,8 @@ export interface Flow {
   remote: Address;
   local: Address;
   connectionId?: string;
+  /** TLS: names of the peer's certificate, when it presented one that verified (tls-names.ts). */
+  tlsNames?: readonly string[];
 }
 
 /** A destination to send to: a protocol and an address, optionally pinned to a connection. */

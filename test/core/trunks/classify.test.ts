@@ -73,6 +73,10 @@ describe('TrunkClassifier with TLS certificate names (RFC 5922 §7.2)', () => {
     expect(classify('192.0.2.44', [])).toBeUndefined();
   });
 
+  it('the certificate’s name wins over another trunk’s address', () => {
+    expect(classify('198.51.100.7', ['sip.zoom.example'])).toBe('zoom_dns');
+  });
+
   it('among trunks sharing an address, the one the certificate names wins', () => {
     expect(classify('198.51.100.7', ['edge.shared.example'])).toBe('shared_b');
     expect(classify('198.51.100.7', ['nobody.example'])).toBe('shared_a');
