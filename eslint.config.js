@@ -13,7 +13,17 @@ const focusedOrSkipped = ['describe', 'it', 'test'].flatMap((object) =>
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-artifacts/', 'bench/out/', '.data/', 'editor/dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      'test-artifacts/',
+      'bench/out/',
+      '.data/',
+      'editor/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -26,7 +26,7 @@ export function newTag(): string {
  * Reason-Phrase); reasons built from message content are cleaned here.
  */
 export function cleanReason(reason: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   const clean = reason.replace(/[\u0000-\u001f\u007f"\\]/g, '?');
   return clean.length > 160 ? clean.slice(0, 160) : clean;
 }

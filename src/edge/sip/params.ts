@@ -71,7 +71,7 @@ function readGenValue(s: string, i: number): number {
     if (close < 0) return -1;
     for (let j = i + 1; j < close; j++) {
       const d = s.charCodeAt(j);
-      if (!((is(d, TOKEN) || d === 58) /* : */)) return -1;
+      if (!(is(d, TOKEN) || d === 58 /* : */)) return -1;
     }
     return close + 1;
   }

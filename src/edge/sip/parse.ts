@@ -12,8 +12,7 @@ import { DEFAULT_LIMITS } from './limits.ts';
 import { HeaderEntry, SipMessage } from './message.ts';
 
 export type ParseResult =
-  | { ok: true; message: SipMessage }
-  | { ok: false; error: SipError; message?: SipMessage };
+  { ok: true; message: SipMessage } | { ok: false; error: SipError; message?: SipMessage };
 
 export interface ParseOptions {
   limits?: Partial<SipLimits>;

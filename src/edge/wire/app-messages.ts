@@ -71,12 +71,7 @@ export interface UnknownAppMessage {
 }
 
 export type AppMessage =
-  | AuthenticateMessage
-  | RouteMessage
-  | PingMessage
-  | SipMessageFromApp
-  | ProxyMessage
-  | UnknownAppMessage;
+  AuthenticateMessage | RouteMessage | PingMessage | SipMessageFromApp | ProxyMessage | UnknownAppMessage;
 
 export class WireParseError extends Error {
   constructor(message: string) {

@@ -109,7 +109,7 @@ describe('fuzz: mutated RFC 4475 messages', () => {
         try {
           r = parseAndValidate(input);
         } catch (e) {
-          throw new Error(`threw on input ${JSON.stringify(input.toString('latin1'))}: ${String(e)}`);
+          throw new Error(`threw on input ${JSON.stringify(input.toString('latin1'))}`, { cause: e });
         }
         slowest = Math.max(slowest, performance.now() - t0);
         outcomes = r.ok ? { ...outcomes, ok: outcomes.ok + 1 } : { ...outcomes, failed: outcomes.failed + 1 };

@@ -70,8 +70,7 @@ export function capturedDelivery(
 }
 
 export type CapturedResult =
-  | { ok: true; meta: MessageMeta; sent: string; dialogId: string }
-  | { ok: false; reason: string };
+  { ok: true; meta: MessageMeta; sent: string; dialogId: string } | { ok: false; reason: string };
 
 /** A captured reply to an app's `sip` message, as the SIP layer result it stands for. */
 export function capturedResult(capture: CaptureName, n: number): CapturedResult {
