@@ -44,7 +44,14 @@ const sipSchema = z.strictObject({
       { transport: 'tcp', host: '127.0.0.1', port: 5060 },
     ]),
   /** Certificate and key (PEM files) for `tls` listen addresses. */
-  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+  tls: z
+    .strictObject({
+      cert: z.string().min(1),
+      key: z.string().min(1),
+      /** CA bundle that peers' client certificates must chain to (for trunk classification by name). */
+      ca: z.string().min(1).optional(),
+    })
+    .optional(),
   /** RFC 3261 T1, the round-trip estimate all SIP timers derive from (§17.1.1.1). */
   t1Ms: z.number().int().min(100).max(10_000).default(500),
 });
