@@ -83,7 +83,13 @@ export function startCore(
             rateLimit: { perSecond, burst: 2 * perSecond },
             t1Ms: config.sip.t1Ms,
             ...(config.sip.tls
-              ? { tls: { certFile: config.sip.tls.cert, keyFile: config.sip.tls.key } }
+              ? {
+                  tls: {
+                    certFile: config.sip.tls.cert,
+                    keyFile: config.sip.tls.key,
+                    ...(config.sip.tls.ca ? { caFile: config.sip.tls.ca } : {}),
+                  },
+                }
               : {}),
           },
           wire: { host: '127.0.0.1', port: 0, secret: config.edge.secret },
