@@ -62,7 +62,11 @@ export async function startSbc(config: Config, logger: Logger, version: string):
       stores,
       activator: rules,
       metrics,
-      live: { trunks: () => core.core.peerStatuses(), calls: () => core.core.calls() },
+      live: {
+        trunks: () => core.core.peerStatuses(),
+        calls: () => core.core.calls(),
+        ruleErrors: () => rules.recentErrors(),
+      },
       ...(config.admin.token ? { bootstrapToken: config.admin.token } : {}),
       ...(config.admin.tls ? { tls: readTls(config.admin.tls) } : {}),
     });

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { RuntimeOptions } from '../runtime/index.ts';
 import type { RuleVersion } from '../store/index.ts';
+import { type RecentRuleError, RecentRuleErrors } from './recent-rule-errors.ts';
 import { LoadedVersion } from './rules/loaded-version.ts';
 import type { PeerAddress, PeerState } from './routing/route-plan.ts';
 
@@ -35,6 +36,7 @@ export class RuleVersions {
   readonly #options: RuleVersionsOptions;
   readonly #logger: Logger;
   #current: LoadedVersion | undefined;
+  readonly #errors = new RecentRuleErrors(100);
   /** Versions still loaded: the active one and those pinned by calls. */
   readonly #loaded = new Set<LoadedVersion>();
 
@@ -46,9 +48,17 @@ export class RuleVersions {
   /** RuleActivator (src/admin/rule-sets.ts): throws when the version does not load; the running one stays. */
   async activate(version: RuleVersion): Promise<void> {
     const { logger: _l, peerState, onActivated: _a, ...runtime } = this.#options;
+    const logger = this.#logger;
+    const errors = this.#errors;
     const loaded = new LoadedVersion(version, {
       ...runtime,
-      log: this.#logger,
+      // The runtime reports each rule failure here with its call id and rule location.
+      log: {
+        error(obj, msg) {
+          errors.record(version.version, obj);
+          logger.error(obj, msg);
+        },
+      },
       peerState: peerState ?? (() => 'unknown'),
     });
     const old = this.#current;
@@ -97,6 +107,11 @@ export class RuleVersions {
     return [...this.#loaded]
       .map((v) => ({ version: v.number, hash: v.hash, active: v.active, calls: v.calls }))
       .sort((a, b) => a.version - b.version);
+  }
+
+  /** The last 100 rule failures, newest first (GET /api/v1/status/rule-errors). */
+  recentErrors(): RecentRuleError[] {
+    return this.#errors.list();
   }
 
   #disposeIfIdle(version: LoadedVersion): void {

@@ -27,9 +27,20 @@ export interface CallView {
   startedAt: string;
 }
 
+export interface RuleErrorView {
+  at: string;
+  version: number;
+  callId: string | null;
+  kind: string;
+  location: string | null;
+  message: string;
+}
+
 export interface LiveStatus {
   trunks(): PeerStatusView[];
   calls(): CallView[];
+  /** The last rule failures, newest first. */
+  ruleErrors?(): RuleErrorView[];
 }
 
 const tags = ['status'];
@@ -51,6 +62,15 @@ const CallSchema = Type.Object({
   outboundTrunk: Type.Union([Type.String(), Type.Null()]),
   ruleVersion: Type.Integer(),
   startedAt: Type.String({ format: 'date-time' }),
+});
+
+const RuleErrorSchema = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  version: Type.Integer(),
+  callId: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.String(),
+  location: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
 });
 
 export function registerLiveStatusRoutes(app: FastifyInstance, live: LiveStatus | undefined): void {
@@ -85,5 +105,22 @@ export function registerLiveStatusRoutes(app: FastifyInstance, live: LiveStatus 
       const calls = live?.calls() ?? [];
       return { total: calls.length, calls: calls.slice(0, request.query.limit ?? 1000) };
     },
+  );
+  api.get(
+    '/api/v1/status/rule-errors',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        tags,
+        summary:
+          'The last rule failures (throw, timeout, memory…), newest first, with call and rule location',
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(RuleErrorSchema) },
+      },
+    },
+    async (request) => (live?.ruleErrors?.() ?? []).slice(0, request.query.limit ?? 100),
   );
 }
