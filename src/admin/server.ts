@@ -18,6 +18,7 @@ import { type RuleActivator, RuleSets } from './rule-sets.ts';
 import { type LiveStatus, registerLiveStatusRoutes } from './routes/live.ts';
 import { registerPreviewRoute } from './routes/preview.ts';
 import { registerProvisioningRoutes } from './routes/provisioning.ts';
+import { registerRuleTestRoute } from './routes/rule-tests.ts';
 import { registerRuleRoutes } from './routes/rules.ts';
 import { registerStatusRoutes } from './routes/status.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
@@ -121,6 +122,7 @@ export function createAdminServer(options: AdminServerOptions) {
       readiness: { stores: () => options.stores.healthy(), ...options.readiness },
     });
     registerRuleRoutes(scope, { ruleSets, audit, metrics: options.metrics });
+    registerRuleTestRoute(scope, ruleSets);
     registerProvisioningRoutes(scope, {
       store: options.stores.provisioning,
       audit,

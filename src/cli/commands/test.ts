@@ -1,25 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import type { CompiledRules } from '../../../dsl/codegen/index.ts';
-import { MessageFileError, previewMessage, SnapshotError } from '../../core/effects/index.ts';
 import {
-  checkCase,
-  type Failure,
-  type TestCase,
-  TestFileError,
-  validateTestFile,
-} from '../../core/effects/rule-test.ts';
-import {
-  loadRuleSetFromDisk,
-  RuleSetPathError,
-  RuleSetRuntime,
-  tablesFromData,
-} from '../../runtime/index.ts';
+  type Coverage,
+  type FileResult,
+  findTestFiles,
+  runRuleTestFiles,
+  TEST_SUFFIX,
+} from '../../admin/rule-test-engine.ts';
 import { EXIT } from '../exit-codes.ts';
 import { renderDiagnostic } from './check.ts';
-import { parseSource } from './preview.ts';
 import { type Io, processIo } from './rule-files.ts';
 
 /**
@@ -33,7 +21,7 @@ export interface TestCliOptions {
   json?: boolean;
 }
 
-export const TEST_SUFFIX = '.test.yaml';
+export { TEST_SUFFIX };
 
 export function register(program: Command): void {
   program
@@ -46,40 +34,6 @@ export function register(program: Command): void {
     .action((dir: string, opts: TestCliOptions) => {
       process.exitCode = runTests(dir, opts, processIo);
     });
-}
-
-interface CaseResult {
-  name: string;
-  ok: boolean;
-  failures: Failure[];
-}
-
-interface FileResult {
-  file: string;
-  ruleset?: string;
-  error?: string;
-  cases: CaseResult[];
-}
-
-interface Coverage {
-  ruleset: string;
-  covered: number;
-  total: number;
-  pct: number;
-  uncovered: { at: string; label: string }[];
-}
-
-function findTestFiles(path: string): string[] {
-  const st = statSync(path);
-  if (!st.isDirectory()) return [path];
-  const out: string[] = [];
-  for (const e of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const full = join(path, e.name);
-    if (e.isDirectory()) out.push(...findTestFiles(full));
-    else if (e.name.endsWith(TEST_SUFFIX)) out.push(full);
-  }
-  return out;
 }
 
 export function runTests(dir: string, opts: TestCliOptions, io: Io): number {
@@ -99,13 +53,15 @@ export function runTests(dir: string, opts: TestCliOptions, io: Io): number {
     io.err(`sbc test: no *${TEST_SUFFIX} files under ${dir}\n`);
     return EXIT.usage;
   }
-  const runtimes = new Map<string, LoadedRules>();
-  const results: FileResult[] = [];
-  for (const file of files) results.push(runFile(file, runtimes, io, opts.json === true));
-  const coverage: Coverage[] = [];
-  for (const [entry, r] of runtimes) if (r.rules) coverage.push(coverageOf(entry, r.rules, r.hits));
-  const failed = results.reduce((n, f) => n + f.cases.filter((c) => !c.ok).length + (f.error ? 1 : 0), 0);
-  const passed = results.reduce((n, f) => n + f.cases.filter((c) => c.ok).length, 0);
+  const cache = new Map<string, string[]>();
+  const {
+    passed,
+    failed,
+    files: results,
+    coverage,
+  } = runRuleTestFiles(files, {
+    ...(opts.json ? {} : { onDiagnostics: (ds) => ds.forEach((d) => io.err(renderDiagnostic(d, cache))) }),
+  });
   const below = min !== undefined && coverage.some((c) => c.pct < min);
   if (opts.json) {
     io.out(
@@ -117,123 +73,6 @@ export function runTests(dir: string, opts: TestCliOptions, io: Io): number {
     io.out(`\n${passed} passed, ${failed} failed\n`);
   }
   return failed > 0 || below ? EXIT.failure : EXIT.ok;
-}
-
-/** A rule set compiled once for every test file that names it; coverage accumulates across files. */
-interface LoadedRules {
-  rules?: CompiledRules;
-  routeTargets?: string[];
-  error?: string;
-  hits: Set<number>;
-}
-
-function runFile(file: string, runtimes: Map<string, LoadedRules>, io: Io, json: boolean): FileResult {
-  let spec: ReturnType<typeof validateTestFile>;
-  try {
-    spec = validateTestFile(parseYaml(readFileSync(file, 'utf8')));
-  } catch (e) {
-    return {
-      file,
-      error: e instanceof TestFileError || e instanceof Error ? e.message : String(e),
-      cases: [],
-    };
-  }
-  const base = dirname(file);
-  const rulesetPath = resolve(base, spec.ruleset ?? '.');
-  let entry = runtimes.get(rulesetPath);
-  if (entry === undefined) {
-    entry = { hits: new Set() };
-    try {
-      const loaded = loadRuleSetFromDisk(rulesetPath);
-      if (loaded.ok) {
-        entry.rules = loaded.rules;
-        entry.routeTargets = loaded.routeTargets;
-      } else {
-        const cache = new Map<string, string[]>();
-        entry.error = 'the rule set has errors';
-        if (!json) for (const d of loaded.diagnostics) io.err(renderDiagnostic(d, cache));
-      }
-    } catch (e) {
-      entry.error = e instanceof RuleSetPathError || e instanceof Error ? e.message : String(e);
-    }
-    runtimes.set(rulesetPath, entry);
-  }
-  const shownRuleset = relative(process.cwd(), rulesetPath) || '.';
-  if (entry.rules === undefined)
-    return { file, ruleset: shownRuleset, error: entry.error ?? 'cannot load the rule set', cases: [] };
-  let tables: ReturnType<typeof tablesFromData>;
-  try {
-    tables = tablesFromData(spec.tables, file);
-  } catch (e) {
-    return { file, ruleset: shownRuleset, error: e instanceof Error ? e.message : String(e), cases: [] };
-  }
-  // Each file brings its own tables, so each gets its own runtime (same compiled code, same limits).
-  const runtime = new RuleSetRuntime(entry.rules, { routeTargets: entry.routeTargets ?? [], tables });
-  const hits = entry.hits;
-  try {
-    return { file, ruleset: shownRuleset, cases: spec.tests.map((c) => runCase(c, base, runtime, hits)) };
-  } finally {
-    runtime.close();
-  }
-}
-
-function runCase(c: TestCase, base: string, runtime: RuleSetRuntime, hits: Set<number>): CaseResult {
-  let content: string;
-  try {
-    content = c.message.includes('\n') ? c.message : readFileSync(resolve(base, c.message), 'utf8');
-  } catch {
-    return {
-      name: c.name,
-      ok: false,
-      failures: [{ what: 'message', expected: c.message, actual: 'cannot read the file', diff: '' }],
-    };
-  }
-  const source = c.source === undefined ? undefined : parseSource(c.source);
-  try {
-    const result = previewMessage(runtime, content, {
-      ...(c.hook ? { hook: c.hook } : {}),
-      ...(c.trunk ? { trunk: c.trunk } : {}),
-      ...(source ? { source } : {}),
-      ...(c.vars ? { vars: c.vars } : {}),
-      ...(c.failure
-        ? {
-            failure: {
-              status: c.failure.status,
-              reason: c.failure.reason ?? '',
-              timeout: c.failure.timeout ?? false,
-            },
-          }
-        : {}),
-    });
-    for (const h of result.hits) hits.add(h);
-    const failures = checkCase(c, result);
-    return { name: c.name, ok: failures.length === 0, failures };
-  } catch (e) {
-    if (e instanceof MessageFileError || e instanceof SnapshotError)
-      return {
-        name: c.name,
-        ok: false,
-        failures: [{ what: 'message', expected: 'a valid SIP message', actual: e.message, diff: '' }],
-      };
-    throw e;
-  }
-}
-
-function coverageOf(entry: string, rules: CompiledRules, hits: Set<number>): Coverage {
-  const total = rules.points.length;
-  const covered = rules.points.filter((p) => hits.has(p.id)).length;
-  return {
-    ruleset: relative(process.cwd(), entry) || '.',
-    covered,
-    total,
-    pct: total === 0 ? 100 : Math.round((covered / total) * 1000) / 10,
-    uncovered: rules.points
-      .filter((p) => !hits.has(p.id))
-      .map((p) => ({
-        at: `${relative(process.cwd(), p.at.file) || p.at.file}:${p.at.line}:${p.at.column}`,
-        label: p.label,
-      })),
-  };
 }
 
 function renderFile(f: FileResult): string {
