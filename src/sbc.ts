@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { RuleSets } from './admin/rule-sets.ts';
 import { createAdminServer } from './admin/server.ts';
 import type { Config } from './config/index.ts';
 import { startCore } from './core/start.ts';
@@ -14,6 +15,8 @@ import { openSqliteStores, ProvisioningTables, type Stores } from './store/index
 export interface RunningSbc {
   /** Closes every listener and connection; resolves when all are closed. */
   close(): Promise<void>;
+  /** Rule-set versions: upload and activate as the admin API does (`sbc run --watch`). */
+  ruleSets: RuleSets;
 }
 
 /** Raised when the SBC cannot start; names the config key to change. */
@@ -126,7 +129,7 @@ export async function startSbc(config: Config, logger: Logger, version: string):
   const scheme = config.admin.tls ? 'https' : 'http';
   logger.info({ url: `${scheme}://${formatAddress(host, port)}`, dataDir }, 'admin API listening');
 
-  return { close: closeAll };
+  return { close: closeAll, ruleSets: admin.ruleSets };
 }
 
 function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {

@@ -1,5 +1,8 @@
 /** `sbc run`: start the SBC and keep it running until SIGINT/SIGTERM. */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { watchRules } from '../../admin/watch-rules.ts';
 import { type Config, ConfigError, LOG_LEVELS, loadConfig, printableConfig } from '../../config/index.ts';
 import { createLogger, type Logger } from '../../log/logger.ts';
 import { type RunningSbc, StartupError, startSbc } from '../../sbc.ts';
@@ -13,6 +16,7 @@ interface RunOptions {
   config?: string;
   printConfig?: boolean;
   logLevel?: string;
+  watch?: string;
 }
 
 export function register(program: Command): void {
@@ -22,6 +26,7 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'YAML config file (see docs/config.md)')
     .option('--print-config', 'print the effective config, secrets masked, and exit')
     .option('--log-level <level>', `override log.level (${LOG_LEVELS.join(', ')})`)
+    .option('--watch <dir>', 'reload the rule files in DIR on every save (docs/admin-api.md)')
     .action(async (options: RunOptions) => {
       process.exitCode = await run(options);
     });
@@ -40,6 +45,10 @@ async function run(options: RunOptions): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return EXIT.usage;
   }
+  if (options.watch !== undefined && !isDirectory(options.watch)) {
+    process.stderr.write(`sbc: --watch: ${options.watch} is not a directory\n`);
+    return EXIT.usage;
+  }
   if (options.printConfig) {
     process.stdout.write(printableConfig(config));
     return EXIT.ok;
@@ -55,6 +64,11 @@ async function run(options: RunOptions): Promise<number> {
     logger.flush();
     process.stderr.write(`sbc: ${error.message}\n`);
     return EXIT.failure;
+  }
+  if (options.watch !== undefined) {
+    const watcher = watchRules(resolve(options.watch), sbc.ruleSets, logger);
+    const running = sbc;
+    sbc = { ...running, close: () => (watcher.close(), running.close()) };
   }
   logger.info({ version: VERSION, config: options.config ?? '(defaults)' }, 'SBC started');
   return waitForShutdown(sbc, logger);
@@ -80,4 +94,12 @@ function waitForShutdown(sbc: RunningSbc, logger: Logger): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
