@@ -83,7 +83,16 @@ export function watchRules(
       const { version } = await ruleSets.upload({ files, author: 'watch', message });
       await ruleSets.activate(version.version, 'watch');
       log.info(
-        { version: version.version, previous: active?.version ?? null, files: names },
+        {
+          // An audit line like the API's, so every change of the active version is on record.
+          audit: true,
+          action: 'rules.activate',
+          target: `v${version.version}`,
+          actor: 'watch',
+          version: version.version,
+          previous: active?.version ?? null,
+          files: names,
+        },
         'watched rule set activated',
       );
     } catch (error) {

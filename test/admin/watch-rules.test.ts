@@ -77,6 +77,12 @@ it('loads DIR at start, activates each clean save, keeps the running version on 
     message: 'watch: changed main.rules',
   });
 
+  const audit = output()
+    .split('\n')
+    .filter((l) => l.includes('watched rule set activated'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(audit.at(-1)).toMatchObject({ audit: true, action: 'rules.activate', target: 'v3', actor: 'watch' });
+
   // A broken save: diagnostics logged as file:line:col code message; nothing stored, v3 stays.
   writeFileSync(main, rules('route nowhere'));
   await until(() => /stays active/.test(output()), 'the diagnostics');
