@@ -1,4 +1,5 @@
-// Helpers for the RFC 4475 torture messages in /work/shared/testdata/rfc4475.
+// Helpers for the RFC 4475 torture messages, kept beside the tests in fixtures/rfc4475
+// (a copy of the project's shared test data, so a plain clone runs them).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { expect } from 'vitest';
 import type { ParseResult, SipError, SipMessage } from '../../../src/edge/sip/index.ts';
 import { errorResponseFor, parseAndValidate, parseMessage } from '../../../src/edge/sip/index.ts';
 
-export const TORTURE_DIR = '/work/shared/testdata/rfc4475';
+export const TORTURE_DIR = join(import.meta.dirname, 'fixtures', 'rfc4475');
 
 export function torture(name: string): Buffer {
   return readFileSync(join(TORTURE_DIR, `${name}.dat`));
