@@ -74,10 +74,12 @@ it('carries a re-INVITE through both dialogs and ends the call with BYE', async 
   expect(h.b2bua.connected).toBe(3);
 });
 
-it('completes every call when both sipp peers drop 5% of the packets (retransmissions, T1 = 100 ms)', async () => {
-  // 5 % on each peer still loses a message in most calls (each call crosses about
-  // 14 datagrams), so retransmission is exercised on almost every call, while the
-  // chance that one message and all its retransmissions are lost stays negligible.
+it('completes every call when the far end drops 10% of what the SBC sends it (retransmissions, T1 = 100 ms)', async () => {
+  // The loss is on the far (UAS) side: every INVITE, ACK, BYE and response the
+  // edge sends there may vanish, so the edge's own transactions must retransmit
+  // and absorb the far end's retransmissions. (Loss on the sipp UAC as well
+  // mostly tests sipp's retransmission logic, which now and then gives up on a
+  // call by itself, so the result would say more about sipp than about the SBC.)
   const uasPort = await freePort();
   h = await udpEdge(uasPort, 100);
   const r = await runCalls(h, uasPort, {
@@ -86,8 +88,7 @@ it('completes every call when both sipp peers drop 5% of the packets (retransmis
     uac: 'uac',
     calls: 12,
     rate: 12,
-    uasArgs: ['-lost', '5'],
-    uacArgs: ['-lost', '5'],
+    uasArgs: ['-lost', '10'],
     timeoutSeconds: 110,
   });
   expect(summary(r.uac)).toEqual({ code: 0, ok: 12, failed: 0 });
