@@ -7,7 +7,6 @@
  * are answered; OPTIONS keepalive watches every trunk peer (docs/core.md).
  */
 import Srf from 'drachtio-srf';
-import type { IrMediaPolicy } from '../../dsl/index.ts';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AdmissionControl, FloodGuard, type Limit } from './admission/admission.ts';
@@ -18,6 +17,7 @@ import { ALLOW } from './call/far-invite.ts';
 import { runHook } from './call/hooks.ts';
 import type { MediaBridge } from './call/media-bridge.ts';
 import { runNewCall } from './call/new-call.ts';
+import { mergePolicy, tlsNamesOf, userOf } from './call/request-facts.ts';
 import { type CallServices, type CoreSettings, DEFAULT_SETTINGS } from './call/services.ts';
 import { tooSmall } from './call/session-timer.ts';
 import { type CdrSink, NO_CDRS } from './cdr.ts';
@@ -29,7 +29,6 @@ import type { RuleVersions } from './rule-versions.ts';
 import type { LoadedVersion } from './rules/loaded-version.ts';
 import { parseSip } from './sip/messages.ts';
 import type { SrfApp, SrfRequest, SrfResponse } from './srf-types.ts';
-import { TLS_PEER_HEADER } from '../edge/stack/tls-peer-header.ts';
 
 export interface CoreOptions {
   versions: RuleVersions;
@@ -383,39 +382,4 @@ export class SignalingCore {
   #peerGauge(trunk: string, peer: string, state: string): void {
     this.metrics.optionsPeerState.labels(trunk, peer).set(state === 'up' ? 1 : state === 'down' ? 0 : -1);
   }
-}
-
-/** The trunk's policy with a rule's `media inbound|outbound { }` keys on top (docs/language.md §7.9). */
-function mergePolicy(
-  trunk: IrMediaPolicy | undefined,
-  decided: { leg: 'inbound' | 'outbound'; policy: IrMediaPolicy }[],
-  leg: 'inbound' | 'outbound',
-): IrMediaPolicy | undefined {
-  const fromRules = decided.filter((d) => d.leg === leg).map((d) => d.policy);
-  if (trunk === undefined && fromRules.length === 0) return undefined;
-  return Object.assign({}, trunk, ...fromRules) as IrMediaPolicy;
-}
-
-function userOf(call: Call, header: 'From' | 'To'): string {
-  const value = call.invite.get(header) ?? '';
-  return /<?(?:sips?|tel):([^@;>]*)/.exec(value)?.[1] ?? '';
-}
-
-/**
- * The names of a TLS peer's verified certificate, which the embedded edge reports in
- * `X-SBC-TLS-Peer` (src/edge/stack/tls-peer-header.ts; it strips that header from what
- * peers send, so only the edge sets it). An external drachtio-server reports none.
- */
-function tlsNamesOf(req: { protocol?: string; get(name: string): string | undefined }): {
-  tlsNames?: string[];
-} {
-  if ((req.protocol ?? '').toLowerCase() !== 'tls') return {};
-  const value = req.get(TLS_PEER_HEADER);
-  if (!value) return {};
-  return {
-    tlsNames: value
-      .split(',')
-      .map((n) => n.trim())
-      .filter((n) => n !== ''),
-  };
 }
