@@ -74,6 +74,11 @@ export class MediaSession {
     return this.bypassed;
   }
 
+  /** The tag of the party that made the latest offer (`offerer` in playDtmf and onDtmf). */
+  get offererTag(): string {
+    return this.fromTag;
+  }
+
   /** Maps the offerer's SDP to the SDP to send to the answerer. A first offer that fails releases the session. */
   async offer(sdpText: string, policy: CallMediaPolicy, tags: OfferTags): Promise<string> {
     this.assertLive();

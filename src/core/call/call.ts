@@ -59,6 +59,8 @@ export class Call {
   uac: SrfDialog | undefined;
   /** The call's media session, when a leg has a media policy. */
   media: CallMedia | undefined;
+  /** Set while the SBC's ringback tone stands in for the callee's early media (`ringback: inject`). */
+  ringback: Promise<void> | undefined;
   /** A 422's Min-SE from the far end raises the far leg's session timer (RFC 4028 §7.4). */
   farMinSe: number | undefined;
   /** Set when the caller CANCELs while the call is being routed. */

@@ -15,6 +15,7 @@ import {
 import type { SrfDialog, SrfRequest, SrfResponse } from '../srf-types.ts';
 import { earlyBye, sendableStatus } from './caller-leg.ts';
 import type { Call } from './call.ts';
+import { injectInfoDigit } from './dtmf-interworking.ts';
 import { runHook } from './hooks.ts';
 import type { CallServices } from './services.ts';
 
@@ -94,6 +95,8 @@ async function relay(
     });
     return false;
   }
+  // An INFO digit toward a party that takes DTMF in its media is injected there, not relayed.
+  if (injectInfoDigit(call, services, msg, side, res)) return false;
   const headers = passThroughHeaders(msg, MANAGED_REQUEST);
   let body = bodyText(msg);
   const contentType = msg.get('Content-Type');

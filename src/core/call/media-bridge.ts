@@ -6,8 +6,10 @@
  */
 import type { IrMediaPolicy } from '../../../dsl/index.ts';
 
-/** Which party sent an SDP offer: the caller (inbound leg) or the callee (outbound leg). */
+/** A party of the call: the caller (inbound leg) or the callee (outbound leg). */
 export type OfferSide = 'caller' | 'callee';
+
+export type DtmfMode = NonNullable<IrMediaPolicy['dtmf']>;
 
 export interface CallMedia {
   /**
@@ -22,6 +24,21 @@ export interface CallMedia {
    * needs one (`early_offer`): a placeholder built from the legs' policies, anchored by rtpengine.
    */
   placeholderOffer(): Promise<string>;
+  /** The caller's leg asks for a local ringback tone (`ringback: inject`) rather than the far end's. */
+  readonly injectsRingback: boolean;
+  /**
+   * The callee rings without early media: answers the caller on its behalf and plays the ringback
+   * tone toward the caller. Resolves to the SDP for the early-media provisional to the caller.
+   */
+  startRingback(calleeTag: string): Promise<string>;
+  /** Stops an injected ringback tone (no-op when none plays). Never throws. */
+  stopRingback(): Promise<void>;
+  /** Each party's DTMF method as its leg's policy says (undefined: whatever the SDP carries). */
+  readonly dtmf: Record<OfferSide, DtmfMode | undefined>;
+  /** Injects a digit as an RFC 4733 event toward a party (a SIP INFO digit from the other party). */
+  sendDigit(toward: OfferSide, digit: string, durationMs: number): Promise<void>;
+  /** Digits rtpengine saw in the media, by the party that sent them. Returns an unsubscribe function. */
+  onDigit(listener: (from: OfferSide, digit: string, durationMs: number) => void): () => void;
   delete(): Promise<void>;
 }
 

@@ -13,7 +13,8 @@ import { isLateOffer, type LateOfferUac, type SrfDialog, type SrfResponseIn } fr
 import type { Call } from './call.ts';
 import type { CallerLeg } from './caller-leg.ts';
 import { ALLOW } from './far-invite.ts';
-import { runHook } from './hooks.ts';
+import { type HookOutcome, runHook } from './hooks.ts';
+import { relayMediaDigits } from './dtmf-interworking.ts';
 import { bridgeDialogs } from './in-dialog.ts';
 import { type Outcome, RoutingAttempt } from './routing-attempt.ts';
 import type { CallServices } from './services.ts';
@@ -111,7 +112,17 @@ function responseHook(
   request: SipMessage,
   candidate: RouteCandidate,
 ): SipMessage {
-  const msg = parseSip(res.raw);
+  return runResponseHook(call, services, res, request, candidate).message;
+}
+
+function runResponseHook(
+  call: Call,
+  services: CallServices,
+  res: SrfResponseIn,
+  request: SipMessage,
+  candidate: RouteCandidate,
+): { message: SipMessage; outcome: HookOutcome } {
+  const message = parseSip(res.raw);
   const ctx = call.hookContext();
   ctx.source = {
     ip: candidate.peer.host,
@@ -119,8 +130,8 @@ function responseHook(
     transport: candidate.peer.transport,
     trunk: candidate.trunk.name,
   };
-  runHook(ctx, { hook: 'response', message: msg, request }, services.observer);
-  return msg;
+  const outcome = runHook(ctx, { hook: 'response', message, request }, services.observer);
+  return { message, outcome };
 }
 
 function relayProvisional(
@@ -132,22 +143,64 @@ function relayProvisional(
   candidate: RouteCandidate,
 ): void {
   let msg: SipMessage;
+  let outcome: HookOutcome;
   try {
-    msg = responseHook(call, services, res, request, candidate);
+    ({ message: msg, outcome } = runResponseHook(call, services, res, request, candidate));
   } catch {
+    return;
+  }
+  const body = bodyText(msg);
+  const calleeTag = res.get('To')?.match(/tag=([^;>\s]+)/)?.[1] ?? '';
+  if (body === '' && msg.status === 180 && injectsRingback(call, outcome)) {
+    startRingback(call, caller, services, msg, calleeTag);
     return;
   }
   // Configurable 180 → 183 (issue item 4); a rule may have changed the status already.
   if (msg.status === 180 && services.settings.ringingAs183) msg.setStatus(183, 'Session Progress');
-  const body = bodyText(msg);
   if (body === '' || !call.media) {
-    caller.provisional(call, msg, body);
+    // While a local ringback tone plays, the caller keeps its early media: no SDP-less 18x on top.
+    if (call.ringback === undefined) caller.provisional(call, msg, body);
     return;
   }
+  call.ringback = undefined;
   void call.media
-    .answer(body, res.get('To')?.match(/tag=([^;>\s]+)/)?.[1] ?? '')
+    .answer(body, calleeTag)
     .then((sdp) => caller.provisional(call, msg, sdp))
     .catch(() => caller.provisional(call, msg, ''));
+}
+
+/**
+ * A caller that sent an offer, whose leg asks for a local ringback tone (`ringback: inject`), from
+ * its trunk or the INVITE's rules, or from this response's hook (`media inbound { ringback: inject }`).
+ */
+function injectsRingback(call: Call, outcome: HookOutcome): boolean {
+  if (!call.media || bodyText(call.invite) === '') return false;
+  const asked = outcome.media.filter((m) => m.leg === 'inbound' && m.policy.ringback !== undefined).at(-1);
+  return asked ? asked.policy.ringback === 'inject' : call.media.injectsRingback;
+}
+
+/**
+ * The callee rings without early media: the caller gets a 183 with SDP and hears the SBC's ringback
+ * tone until the callee's own early media or answer (docs/media.md). Once per call.
+ */
+function startRingback(
+  call: Call,
+  caller: CallerLeg,
+  services: CallServices,
+  ringing: SipMessage,
+  calleeTag: string,
+): void {
+  if (call.ringback !== undefined) return;
+  call.ringback = call.media!.startRingback(calleeTag).then(
+    (sdp) => {
+      ringing.setStatus(183, 'Session Progress');
+      caller.provisional(call, ringing, sdp);
+    },
+    (error: unknown) => {
+      services.logger.warn({ callId: call.id, err: error }, 'ringback not injected');
+      caller.provisional(call, ringing, '');
+    },
+  );
 }
 
 async function connect(
@@ -265,6 +318,7 @@ function startBridge(
   call.onCleanup(() => {
     for (const t of timers) t.stop();
   });
+  relayMediaDigits(call, services);
   bridgeDialogs(call, services, {
     refreshed: (leg) => {
       // A refresh crossing the SBC refreshes both legs' sessions.

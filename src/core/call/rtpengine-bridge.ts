@@ -11,6 +11,7 @@
 import type { IrMediaPolicy } from '../../../dsl/index.ts';
 import { type CallMediaPolicy, type LegMediaPolicy, type MediaService, reversed } from '../../media/index.ts';
 import type { CallMedia, MediaBridge, MediaOpen, OfferSide } from './media-bridge.ts';
+import { placeholderAnswer } from './placeholder-answer.ts';
 import { placeholderOffer } from './placeholder-offer.ts';
 
 export interface MediaExtras {
@@ -45,21 +46,59 @@ export class RtpengineBridge implements MediaBridge {
     /** The callee's tag, known once it answered. */
     let calleeTag: string | undefined;
     let offeredBy: OfferSide = 'caller';
-    const offer = (sdp: string, from: OfferSide = 'caller') => {
+    /** What the callee was last offered (the stand-in answer for ringback is made from it). */
+    let offerToCallee = '';
+    /** The ringback being started or playing; an answer waits for it so the tone never outlives it. */
+    let ringback: Promise<unknown> | undefined;
+    const offer = async (sdp: string, from: OfferSide = 'caller') => {
       offeredBy = from;
       if (from === 'callee' && calleeTag !== undefined)
         return session.offer(sdp, reversed(policy), { fromTag: calleeTag, toTag: callerTag });
       offeredBy = 'caller';
-      return session.offer(sdp, policy, { fromTag: callerTag, ...(calleeTag ? { toTag: calleeTag } : {}) });
+      offerToCallee = await session.offer(sdp, policy, {
+        fromTag: callerTag,
+        ...(calleeTag ? { toTag: calleeTag } : {}),
+      });
+      return offerToCallee;
     };
+    const stopRingback = async () => {
+      if (ringback === undefined) return;
+      const started = ringback;
+      ringback = undefined;
+      await started.catch(() => {});
+      await session.stopRingback().catch(() => {});
+    };
+    /** playDtmf/onDtmf name legs relative to the latest offer; a party is the offerer when its tag made it. */
+    const legOf = (side: OfferSide) =>
+      (side === 'caller' ? callerTag : calleeTag) === session.offererTag ? 'offerer' : 'answerer';
     return {
       offer,
       answer: async (sdp, tag) => {
+        // The callee's real answer replaces a stand-in one: the tone stops first.
+        await stopRingback();
         const out = await session.answer(sdp, tag);
         if (offeredBy === 'caller') calleeTag = tag;
         return out;
       },
       placeholderOffer: () => offer(placeholderOffer(policy.offerer, policy.answerer)),
+      injectsRingback: !bypass && policy.offerer.ringback === 'inject',
+      startRingback: (tag) => {
+        const started = (async () => {
+          const sdp = await session.answer(placeholderAnswer(offerToCallee), tag);
+          await session.playRingback();
+          return sdp;
+        })();
+        ringback = started;
+        return started;
+      },
+      stopRingback,
+      dtmf: { caller: policy.offerer.dtmf, callee: policy.answerer.dtmf },
+      sendDigit: (toward, digit, ms) => session.playDtmf(legOf(toward), digit, ms),
+      onDigit: (listener) =>
+        session.onDtmf((d) => {
+          const sender = d.sourceTag === callerTag ? 'caller' : 'callee';
+          listener(sender, d.digit, d.durationMs);
+        }),
       delete: () => session.delete(),
     };
   }
