@@ -5,11 +5,14 @@
 #                     that one pulls a kernel module through dkms)
 #   chromium          real browser for the web editor tests (driven by playwright-core)
 #   iproute2          `ip`, to bring up loopback in the test network namespaces
+#   postgresql        the shared store of several SBC nodes (cluster and store tests
+#                     run their own server from /usr/lib/postgresql/*/bin in a temp dir)
+#   redis-server      the shared admission counters of several SBC nodes
 # Idempotent: when every package is present it changes nothing and does not
 # touch the network; otherwise it runs `apt-get update` once, then installs.
 set -euo pipefail
 
-packages=(sip-tester rtpengine-daemon chromium iproute2 util-linux openssl)
+packages=(sip-tester rtpengine-daemon chromium iproute2 util-linux openssl postgresql redis-server)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -33,7 +36,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-for tool in sipp rtpengine chromium ip unshare openssl; do
+for tool in sipp rtpengine chromium ip unshare openssl redis-server; do
   command -v "$tool" >/dev/null || { echo "setup-system: '$tool' still missing after install" >&2; exit 1; }
 done
 echo "setup-system: done"
