@@ -13,6 +13,7 @@ import { isReliable } from '../transport/types.ts';
 import type { ClientEntry, StackContext } from './context.ts';
 import { defaultContact, messageFlow, receivedMeta, sender } from './context.ts';
 import { createUacDialog, endDialog, updateUacDialog } from './dialog-ops.ts';
+import { appText } from './app-text.ts';
 
 export interface ClientStart {
   txnId: string;
@@ -147,7 +148,7 @@ function onResponse(ctx: StackContext, e: ClientEntry, res: SipMessage, report: 
     dialogId = e.dialog.id;
   }
   if (status >= 200) e.finalSeen = true;
-  const sip = res.raw.toString('utf8');
+  const sip = appText(res);
   if (report) {
     ctx.gateway.deliverResponse({
       txnId: e.txnId,

@@ -6,13 +6,14 @@
 
 import type { SipMessage } from '../sip/index.ts';
 import type { Flow } from '../transport/types.ts';
+import { appText } from './app-text.ts';
 
 export const TLS_PEER_HEADER = 'X-SBC-TLS-Peer';
 
 const PRESENT = /^x-sbc-tls-peer[ \t]*:/im;
 
 export function appView(msg: SipMessage, flow: Flow): string {
-  const text = msg.raw.toString('utf8');
+  const text = appText(msg);
   const names = flow.tlsNames;
   if (!PRESENT.test(text) && (names === undefined || names.length === 0)) return text;
   const split = text.indexOf('\r\n\r\n');
