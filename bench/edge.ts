@@ -7,7 +7,9 @@
 // prints the rate, failed calls, p50/p99 setup latency (INVITE sent to 200
 // received at the UAC, from sipp's -trace_rtt) and the CPU used by the
 // edge's thread, by the B2BUA's thread and by the whole process (% of one core).
-// Env: RATES="200,400,..." to choose the steps, STEP_SECONDS (default 10).
+// Env: RATES="200,400,..." to choose the steps, STEP_SECONDS (default 10); HOLD_CALLS=N (default
+// 0: off) then holds N concurrent calls and prints the process's memory per call, the baseline of
+// bench/calls.ts; BENCH_JSON=file also writes the figures there as JSON (bench/run-all.ts).
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,9 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import { startEmbeddedEdge } from '../src/edge/embedded-edge.ts';
+import { type HeldCallsMemory, memoryUnderHeldCalls } from './support/held-calls.ts';
+import { emitJson } from './support/json.ts';
+import { rssKb } from './support/sbc.ts';
 
 const RATES = (process.env.RATES ?? '200,400,600,800,1000,1200,1500,1800').split(',').map(Number);
 const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 10);
+const HOLD_CALLS = Number(process.env.HOLD_CALLS ?? 0);
 const BUDGET_MS = 170_000;
 
 function sippPath(): string {
@@ -142,6 +148,9 @@ async function main(): Promise<void> {
     'rate(cps)  calls  failed  p50(ms)  p99(ms)  edge CPU%  b2bua CPU%  process CPU%  edge CPU ms/call',
   );
   let best: { rate: number; p50: number; p99: number } | undefined;
+  const steps: Array<{ rate: number; calls: number; failed: number; p50: number; p90: number; p99: number }> =
+    [];
+  let memory: HeldCallsMemory | undefined;
   try {
     for (const rate of RATES) {
       if (Date.now() - started + (STEP_SECONDS + 15) * 1000 > BUDGET_MS) {
@@ -180,6 +189,7 @@ async function main(): Promise<void> {
       const p99 = percentile(rtt, 99);
       rmSync(dir, { recursive: true, force: true });
       const bad = failed + Math.max(0, lost);
+      steps.push({ rate, calls, failed: bad, p50, p90: percentile(rtt, 90), p99 });
       console.log(
         `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ` +
           `${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${edgeCpu.toFixed(0).padStart(9)}  ${mainCpu.toFixed(0).padStart(10)}  ${procCpu.toFixed(0).padStart(12)}  ${((edgeCpu * ms) / 100 / Math.max(1, ok)).toFixed(2).padStart(16)}`,
@@ -188,6 +198,14 @@ async function main(): Promise<void> {
       best = { rate, p50, p99 };
       // Let the previous step's transactions drain before the next one.
       await new Promise((r) => setTimeout(r, 1500));
+    }
+    if (HOLD_CALLS > 0) {
+      memory = await memoryUnderHeldCalls(sipp, `127.0.0.1:${edgePort}`, HOLD_CALLS, () =>
+        rssKb(process.pid),
+      );
+      console.log(
+        `memory: ${memory.kbPerCall.toFixed(1)} KiB per active call (${memory.held} calls, RSS ${(memory.idleKb / 1024).toFixed(0)} -> ${(memory.loadedKb / 1024).toFixed(0)} MiB)`,
+      );
     }
   } finally {
     uas.child.kill('SIGKILL');
@@ -205,6 +223,7 @@ async function main(): Promise<void> {
       `highest rate with 0 failed calls: ${best.rate} cps (p50 ${best.p50.toFixed(1)} ms, p99 ${best.p99.toFixed(1)} ms)`,
     );
   else console.log('no step completed without failures');
+  emitJson({ steps, bestRate: best?.rate ?? 0, memory: memory ?? null });
 }
 
 await main();

@@ -6,7 +6,8 @@
  *    cold first load and warm reloads;
  *  - diagnostics after a keystroke on a 1,000-line file: keystroke → markers on the main thread,
  *    and the compiler's time in the worker (goal < 30 ms).
- * Run: npm run bench:editor (builds the editor first).
+ * Run: npm run bench:editor (builds the editor first). BENCH_JSON=file also writes the figures
+ * there as JSON (bench/run-all.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,10 +16,11 @@ import { gzipSync } from 'node:zlib';
 import { EDITOR_DIST } from '../src/admin/editor-static.ts';
 import { openBrowser } from '../test/editor/support/browser.ts';
 import { ADMIN_TOKEN, startSbc } from '../test/editor/support/sbc.ts';
+import { emitJson } from './support/json.ts';
 
 const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
 
-function bundleSize(): void {
+function bundleSize(): { raw: number; gzip: number; brotli: number } {
   const assets = join(EDITOR_DIST, 'assets');
   const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : undefined);
   const files = [
@@ -43,6 +45,7 @@ function bundleSize(): void {
     );
   }
   console.log(`  ${'total'.padEnd(30)} ${kb(raw).padStart(8)} ${kb(gz).padStart(8)} ${kb(br).padStart(8)}`);
+  return { raw, gzip: gz, brotli: br };
 }
 
 function generate(targetLines: number): string {
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')} (2 shared cores)`,
   );
-  bundleSize();
+  const bundle = bundleSize();
   const sbc = await startSbc();
   const browser = await openBrowser();
   try {
@@ -155,6 +158,12 @@ async function main(): Promise<void> {
     console.log(
       `  compiler in worker   median ${median(worker).toFixed(1)} ms, p95 ${p95(worker).toFixed(1)} ms`,
     );
+    emitJson({
+      bundle,
+      tti: { coldMs: cold, warmMedianMs: median(warm), warmMaxMs: Math.max(...warm), goalMs: 1500 },
+      keystroke: { medianMs: median(total), p95Ms: p95(total), goalMs: 30 },
+      worker: { medianMs: median(worker), p95Ms: p95(worker) },
+    });
   } finally {
     await browser.close();
     await sbc.stop();

@@ -7,11 +7,15 @@
 // generator doing SRTP), as % of one core. Pre-built packets keep the sender light; 1 in 25
 // packets received on the SRTP leg is authenticated and decrypted.
 // Later, when the signaling core exists, the same figures are to be taken through the whole SBC.
+// MEDIA_BASELINE=1 also streams the same packets leg to leg without rtpengine at each level and
+// prints that loss: what the generator and the kernel lose by themselves (the report's baseline).
+// BENCH_JSON=file writes the figures there as JSON (bench/run-all.ts).
 
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { MediaService } from '../src/media/media-service.ts';
+import { emitJson } from './support/json.ts';
 import { encodeUlaw, tone } from '../test/media/support/g711.ts';
 import { buildRtp } from '../test/media/support/rtp.ts';
 import { cryptoLine, keysFromSdp, newKeys, SrtpContext, type SrtpKeys } from '../test/media/support/srtp.ts';
@@ -24,6 +28,7 @@ const LEVELS = process.argv
 const levels = LEVELS.length > 0 ? LEVELS : [100, 250, 500];
 const PACKETS = Math.round((SECONDS * 1000) / 20);
 const PAYLOAD = encodeUlaw(tone(1000, 160));
+const BASELINE = process.env.MEDIA_BASELINE === '1';
 
 interface Leg {
   socket: Socket;
@@ -92,6 +97,54 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
 }
 
+type Pair = { caller: Leg; callee: Leg };
+
+/** Sends every leg's packets at 20 ms intervals; returns the seconds it took. */
+async function stream(legs: Pair[]): Promise<number> {
+  const start = performance.now();
+  for (let tick = 0; tick < PACKETS; tick++) {
+    for (let i = 0; i < legs.length; i++) {
+      const { caller, callee } = legs[i] as Pair;
+      caller.socket.send(caller.packets[tick] as Buffer, caller.sendTo, '127.0.0.1');
+      callee.socket.send(callee.packets[tick] as Buffer, callee.sendTo, '127.0.0.1');
+      // Let received packets be read between bursts, or the receive buffers overflow.
+      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const wait = start + (tick + 1) * 20 - performance.now();
+    await new Promise((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
+  }
+  return (performance.now() - start) / 1000;
+}
+
+/** The same packets leg to leg with no rtpengine in between: the loss of the generator itself. */
+async function runDirect(calls: number) {
+  const legs: Pair[] = [];
+  for (let i = 0; i < calls; i++) {
+    const caller = await openLeg();
+    const callee = await openLeg();
+    caller.sendTo = callee.port;
+    callee.sendTo = caller.port;
+    caller.packets = packetsFor(0x10000 + i, newKeys('AES_CM_128_HMAC_SHA1_80'));
+    callee.packets = packetsFor(0x20000 + i);
+    legs.push({ caller, callee });
+  }
+  const elapsedS = await stream(legs);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const sent = PACKETS * calls;
+  const sum = (pick: (l: Pair) => number) => legs.reduce((total, l) => total + pick(l), 0);
+  const row = {
+    calls,
+    lossCallerToCallee: (1 - sum((l) => l.callee.received) / sent) * 100,
+    lossCalleeToCaller: (1 - sum((l) => l.caller.received) / sent) * 100,
+    lateS: elapsedS - SECONDS,
+  };
+  for (const l of legs) {
+    l.caller.socket.close();
+    l.callee.socket.close();
+  }
+  return row;
+}
+
 async function runLevel(media: MediaService, calls: number) {
   const legs: { caller: Leg; callee: Leg; callId: string }[] = [];
   let setupMs = 0;
@@ -119,19 +172,7 @@ async function runLevel(media: MediaService, calls: number) {
   const pid = media.rtpenginePid as number;
   const engineBefore = cpuTicks(pid);
   const selfBefore = process.cpuUsage();
-  const start = performance.now();
-  for (let tick = 0; tick < PACKETS; tick++) {
-    for (let i = 0; i < legs.length; i++) {
-      const { caller, callee } = legs[i] as (typeof legs)[number];
-      caller.socket.send(caller.packets[tick] as Buffer, caller.sendTo, '127.0.0.1');
-      callee.socket.send(callee.packets[tick] as Buffer, callee.sendTo, '127.0.0.1');
-      // Let received packets be read between bursts, or the receive buffers overflow.
-      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
-    }
-    const wait = start + (tick + 1) * 20 - performance.now();
-    await new Promise((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
-  }
-  const elapsedS = (performance.now() - start) / 1000;
+  const elapsedS = await stream(legs);
   const engineCpu = ((cpuTicks(pid) - engineBefore) / 100 / elapsedS) * 100;
   const self = process.cpuUsage(selfBefore);
   const selfCpu = ((self.user + self.system) / 1e6 / elapsedS) * 100;
@@ -200,9 +241,13 @@ const header = [
   'sender late s',
 ];
 const rows: string[][] = [];
+const figures: Array<Awaited<ReturnType<typeof runLevel>>> = [];
+const baseline: Array<Awaited<ReturnType<typeof runDirect>>> = [];
 try {
   for (const calls of levels) {
     const r = await runLevel(media, calls);
+    figures.push(r);
+    if (BASELINE) baseline.push(await runDirect(calls));
     rows.push([
       String(r.calls),
       String(r.setupCps),
@@ -224,3 +269,11 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] 
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+if (BASELINE) {
+  console.log('baseline: the same packets leg to leg, no rtpengine');
+  for (const b of baseline)
+    console.log(
+      `  ${b.calls} calls: loss caller→callee ${b.lossCallerToCallee.toFixed(2)} %, callee→caller ${b.lossCalleeToCaller.toFixed(2)} %, sender late ${b.lateS.toFixed(2)} s`,
+    );
+}
+emitJson({ seconds: SECONDS, rows: figures, baseline: BASELINE ? baseline : null });

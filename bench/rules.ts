@@ -8,6 +8,7 @@
  *   empty     an empty handler in an isolate, same path: the fixed cost of the sandbox
  *   inproc    the same generated code run in this process without a sandbox (JSON in and out)
  * Each is measured in rounds, interleaved, and the median round is reported. Goal: isolate p99 ≤ 50 µs.
+ * `--json` also prints the figures as JSON; BENCH_JSON=file writes them there (bench/run-all.ts).
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -16,6 +17,7 @@ import { instantiate } from '../dsl/codegen/index.ts';
 import type { HookInput } from '../dsl/effects.ts';
 import { hookInputFor, loadMessage, messageSnapshot } from '../src/core/effects/index.ts';
 import { compileRuleSet, loadRuleSetFromDisk, loadTables, RuleSetRuntime } from '../src/runtime/index.ts';
+import { emitJson } from './support/json.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 40_000);
@@ -125,3 +127,4 @@ lines.push(
 );
 process.stdout.write(`${lines.join('\n')}\n`);
 if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+emitJson({ ruleset: loaded.rules.ruleset, calls: CALLS, rounds: ROUNDS, paths: result });

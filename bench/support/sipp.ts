@@ -108,8 +108,11 @@ export function statTimeline(dir: string): TimelinePoint[] {
   // CurrentTime is "date<TAB>time<TAB>epoch seconds".
   const epoch = (row: Record<string, string>) => Number((row.CurrentTime ?? '').split('\t')[2]);
   const t0 = rows[0] ? epoch(rows[0]) : 0;
-  return rows.map((row) => {
-    const period = Math.max(1e-3, hms(row['ElapsedTime(P)'] ?? ''));
+  // The first row is sipp's start (all zeros); a last row over a fraction of a second (the final
+  // dump) would read as a burst, so it is left out.
+  const full = rows.filter((row, i) => i === 0 || hms(row['ElapsedTime(P)'] ?? '') >= 0.5);
+  return full.map((row) => {
+    const period = Math.max(0.5, hms(row['ElapsedTime(P)'] ?? ''));
     return {
       s: Math.round((epoch(row) - t0) * 10) / 10,
       inFlight: Number(row.CurrentCall),

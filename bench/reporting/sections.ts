@@ -1,0 +1,405 @@
+// The text of bench/REPORT.md, section by section, from the collected results.
+
+import type { Figure } from './charts.ts';
+import {
+  BENCHES,
+  type BenchResults,
+  type CallsData,
+  type CompileData,
+  dataOf,
+  type EdgeData,
+  type EditorData,
+  type HotReloadData,
+  type HotReloadRun,
+  type MediaData,
+  measured,
+  type RulesData,
+  type Step,
+} from './results.ts';
+
+export function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const n = (x: number | undefined, digits = 1) =>
+  x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || !b ? 'n/a' : `${(a / b).toFixed(2)}×`;
+const NOT_MEASURED = 'not measured in this run';
+
+export function header(results: BenchResults): string {
+  const m = results.machine;
+  return [
+    '# Benchmark report',
+    '',
+    `Made by \`npm run bench${results.quick ? ' -- --quick' : ''}\` on ${results.startedAt}: ` +
+      (results.quick
+        ? '**a quick smoke run** (small counts, short steps): its figures show that the benches work, not what the SBC can do.'
+        : 'a full run.'),
+    '',
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, Linux ${m.kernel}, Node ${m.node}. ` +
+      'Every figure is from this one run, baseline included. The load average before and after each bench is ' +
+      'listed under "Runs": other work on the machine shows there and skews the figures.',
+  ].join('\n');
+}
+
+export function summary(results: BenchResults): string {
+  const calls = dataOf<CallsData>(results, 'calls');
+  const edge = dataOf<EdgeData>(results, 'edge');
+  const rules = dataOf<RulesData>(results, 'rules');
+  const media = dataOf<MediaData>(results, 'media');
+  const reload = dataOf<HotReloadData>(results, 'hot-reload');
+  const compile = dataOf<CompileData>(results, 'compile');
+  const editor = dataOf<EditorData>(results, 'editor');
+  const sbc = calls?.embedded;
+  const rows: Array<Array<string | number>> = [];
+  if (sbc) {
+    rows.push([
+      'highest call rate with 0 failed calls',
+      `${sbc.bestRate} calls/s`,
+      edge ? `${edge.bestRate} calls/s (bare B2BUA)` : NOT_MEASURED,
+      ratio(sbc.bestRate, edge?.bestRate),
+    ]);
+    if (sbc.half)
+      rows.push([
+        `setup latency at ${sbc.half.rate} calls/s (half the best rate)`,
+        `p50 ${n(sbc.half.p50)} ms, p99 ${n(sbc.half.p99)} ms`,
+        '—',
+        '—',
+      ]);
+    if (sbc.memory)
+      rows.push([
+        'memory per active call',
+        `${n(sbc.memory.kbPerCall)} KiB`,
+        edge?.memory ? `${n(edge.memory.kbPerCall)} KiB (bare B2BUA)` : NOT_MEASURED,
+        ratio(sbc.memory.kbPerCall, edge?.memory?.kbPerCall),
+      ]);
+  }
+  const iso = rules?.paths.isolate;
+  if (iso)
+    rows.push([
+      'rule hook p99 (Zoom profile, in its isolate)',
+      `${n(iso.p99)} µs`,
+      `${n(rules.paths.inproc?.p99)} µs (in process), ${n(rules.paths.empty?.p99)} µs (empty isolate)`,
+      ratio(iso.p99, rules.paths.inproc?.p99),
+    ]);
+  const top = media?.rows.at(-1);
+  if (top) {
+    const base = media?.baseline?.find((b) => b.calls === top.calls);
+    rows.push([
+      `media loss at ${top.calls} concurrent SRTP↔RTP calls`,
+      `${n(top.lossToRtp, 2)} % / ${n(top.lossToSrtp, 2)} %`,
+      base
+        ? `${n(base.lossCallerToCallee, 2)} % / ${n(base.lossCalleeToCaller, 2)} % (no rtpengine)`
+        : NOT_MEASURED,
+      '—',
+    ]);
+  }
+  if (reload)
+    rows.push([
+      `failed calls with ${reload.embedded.reload.activations.length} activations under load`,
+      `${reload.embedded.reload.failed} of ${reload.embedded.reload.calls}`,
+      `${reload.embedded.baseline.failed} of ${reload.embedded.baseline.calls} (no activation)`,
+      '—',
+    ]);
+  if (compile)
+    rows.push([
+      `compile ${compile.full.lines.toLocaleString('en-US')} lines / re-check after an edit`,
+      `${n(compile.full.medianMs)} ms / ${n(compile.edit.medianMs)} ms`,
+      `goals ${compile.full.goalMs} ms / ${compile.edit.goalMs} ms`,
+      '—',
+    ]);
+  if (editor)
+    rows.push([
+      'web editor: time to interactive (cold) / keystroke → diagnostics',
+      `${n(editor.tti.coldMs, 0)} ms / ${n(editor.keystroke.medianMs)} ms`,
+      `goals ${editor.tti.goalMs} ms / ${editor.keystroke.goalMs} ms`,
+      '—',
+    ]);
+  return ['## Summary', '', table(['figure', 'SBC', 'baseline (same run)', 'SBC / baseline'], rows)].join(
+    '\n',
+  );
+}
+
+export function figureBlock(f: Figure, chartsDir: string): string {
+  return [
+    `![${f.title}](${chartsDir}/${f.file})`,
+    '',
+    `Measured: ${f.measured}`,
+    '',
+    `Baseline: ${f.baseline}`,
+  ].join('\n');
+}
+
+function stepsTable(series: Array<{ name: string; steps: Step[] }>): string {
+  const rows = series.flatMap(({ name, steps }) =>
+    steps.map((s) => [name, s.rate, s.calls, s.failed, n(s.p50), n(s.p90), n(s.p99)]),
+  );
+  return table(['system', 'calls/s', 'calls', 'failed', 'p50 ms', 'p90 ms', 'p99 ms'], rows);
+}
+
+export function callsSection(results: BenchResults, figures: Figure[], chartsDir: string): string {
+  const calls = dataOf<CallsData>(results, 'calls');
+  const edge = dataOf<EdgeData>(results, 'edge');
+  const out = ['## Calls per second, failed calls and setup latency'];
+  for (const f of figures.filter((x) => x.file === 'cps-failed.svg' || x.file === 'setup-latency.svg'))
+    out.push('', figureBlock(f, chartsDir));
+  const series = [
+    { name: 'SBC, embedded edge', steps: calls?.embedded.steps ?? [] },
+    { name: 'SBC on drachtio-server', steps: measured(calls?.external)?.steps ?? [] },
+    { name: 'bare B2BUA (baseline)', steps: edge?.steps ?? [] },
+  ].filter((s) => s.steps.length > 0);
+  out.push('', series.length > 0 ? stepsTable(series) : `Calls: ${NOT_MEASURED}.`);
+  return out.join('\n');
+}
+
+export function memorySection(results: BenchResults, figures: Figure[], chartsDir: string): string {
+  const calls = dataOf<CallsData>(results, 'calls');
+  const edge = dataOf<EdgeData>(results, 'edge');
+  const out = ['## Memory per call'];
+  const f = figures.find((x) => x.file === 'memory-per-call.svg');
+  if (f) out.push('', figureBlock(f, chartsDir));
+  const rows = [
+    ['SBC, embedded edge', calls?.embedded.memory],
+    ['SBC on drachtio-server (SBC process only)', measured(calls?.external)?.memory],
+    ['bare B2BUA (baseline)', edge?.memory ?? undefined],
+  ] as const;
+  const held = rows.filter(([, m]) => m);
+  out.push(
+    '',
+    held.length === 0
+      ? `Memory: ${NOT_MEASURED}.`
+      : table(
+          ['system', 'calls held', 'RSS idle MiB', 'RSS loaded MiB', 'KiB per call'],
+          held.map(([name, m]) => [
+            name,
+            m!.held,
+            n(m!.idleKb / 1024),
+            n(m!.loadedKb / 1024),
+            n(m!.kbPerCall),
+          ]),
+        ),
+  );
+  return out.join('\n');
+}
+
+const RULE_PATHS: Record<string, string> = {
+  isolate: 'the compiled rules in their isolate (what a call pays)',
+  'as-json': 'the same, snapshot sent as JSON text instead of copied',
+  'no-limit': 'the same without the per-call time limit',
+  empty: 'an empty handler in an isolate: the fixed cost of the sandbox (baseline)',
+  inproc: 'the same generated code in process, no sandbox (baseline)',
+};
+
+export function rulesSection(results: BenchResults, figures: Figure[], chartsDir: string): string {
+  const rules = dataOf<RulesData>(results, 'rules');
+  const out = ['## Rule latency'];
+  const f = figures.find((x) => x.file === 'rule-latency.svg');
+  if (f) out.push('', figureBlock(f, chartsDir));
+  if (!rules) return [...out, '', `Rules: ${NOT_MEASURED}.`].join('\n');
+  out.push(
+    '',
+    table(
+      ['path', 'what', 'p50 µs', 'p99 µs', 'p99.9 µs', 'calls/s', 'CPU µs per call'],
+      Object.entries(rules.paths).map(([path, s]) => [
+        path,
+        RULE_PATHS[path] ?? '',
+        n(s.p50),
+        n(s.p99),
+        n(s.p999),
+        Math.round(s.perSecond),
+        n(s.cpu),
+      ]),
+    ),
+  );
+  return out.join('\n');
+}
+
+export function mediaSection(results: BenchResults, figures: Figure[], chartsDir: string): string {
+  const media = dataOf<MediaData>(results, 'media');
+  const out = ['## Media loss vs concurrent calls'];
+  const f = figures.find((x) => x.file === 'media-loss.svg');
+  if (f) out.push('', figureBlock(f, chartsDir));
+  if (!media) return [...out, '', `Media: ${NOT_MEASURED}.`].join('\n');
+  out.push(
+    '',
+    table(
+      [
+        'calls',
+        'offer+answer/s',
+        'packets/s',
+        'loss → RTP %',
+        'loss → SRTP %',
+        'no rtpengine loss %',
+        'SRTP auth failed',
+        'rtpengine CPU %',
+      ],
+      media.rows.map((r) => {
+        const b = media.baseline?.find((x) => x.calls === r.calls);
+        return [
+          r.calls,
+          r.setupCps,
+          r.pps,
+          n(r.lossToRtp, 2),
+          n(r.lossToSrtp, 2),
+          b ? `${n(b.lossCallerToCallee, 2)} / ${n(b.lossCalleeToCaller, 2)}` : 'n/a',
+          `${r.srtpFailed} of ${r.srtpChecked}`,
+          n(r.engineCpu, 0),
+        ];
+      }),
+    ),
+  );
+  return out.join('\n');
+}
+
+function reloadRows(name: string, run: HotReloadRun): Array<Array<string | number>> {
+  const act = run.reload.activations.map((a) => a.ms).sort((a, b) => a - b);
+  const median = act[Math.floor(act.length / 2)];
+  return [
+    [
+      `${name}, no activation (baseline)`,
+      run.baseline.calls,
+      run.baseline.failed,
+      n(run.baseline.p50),
+      n(run.baseline.p99),
+      0,
+      '—',
+    ],
+    [
+      `${name}, with activations`,
+      run.reload.calls,
+      run.reload.failed,
+      n(run.reload.p50),
+      n(run.reload.p99),
+      act.length,
+      act.length ? `${n(median, 0)} / ${n(act.at(-1), 0)}` : '—',
+    ],
+  ];
+}
+
+export function reloadSection(results: BenchResults, figures: Figure[], chartsDir: string): string {
+  const data = dataOf<HotReloadData>(results, 'hot-reload');
+  const out = ['## Hot reload under load'];
+  const f = figures.find((x) => x.file === 'hot-reload.svg');
+  if (f) out.push('', figureBlock(f, chartsDir));
+  if (!data) return [...out, '', `Hot reload: ${NOT_MEASURED}.`].join('\n');
+  const external = measured(data.external);
+  out.push(
+    '',
+    table(
+      ['run', 'calls', 'failed', 'p50 ms', 'p99 ms', 'activations', 'activation answered, median / max ms'],
+      [
+        ...reloadRows('embedded edge', data.embedded),
+        ...(external ? reloadRows('drachtio-server', external) : []),
+      ],
+    ),
+  );
+  return out.join('\n');
+}
+
+export function toolsSection(results: BenchResults): string {
+  const compile = dataOf<CompileData>(results, 'compile');
+  const editor = dataOf<EditorData>(results, 'editor');
+  const out = ['## Rule compiler and web editor'];
+  out.push(
+    '',
+    compile
+      ? table(
+          ['what', 'median ms', 'best ms', 'goal ms'],
+          [
+            ['parser construction (once per process)', n(compile.initMs), '—', '—'],
+            [
+              `full compile, ${compile.full.lines} lines`,
+              n(compile.full.medianMs),
+              n(compile.full.bestMs),
+              compile.full.goalMs,
+            ],
+            [
+              `re-check after one edit, ${compile.edit.lines} lines`,
+              n(compile.edit.medianMs),
+              n(compile.edit.bestMs),
+              compile.edit.goalMs,
+            ],
+          ],
+        )
+      : `Compiler: ${NOT_MEASURED}.`,
+    '',
+    editor
+      ? table(
+          ['what', 'figure', 'goal'],
+          [
+            [
+              'bundle raw / gzip / brotli',
+              `${Math.round(editor.bundle.raw / 1024)} / ${Math.round(editor.bundle.gzip / 1024)} / ${Math.round(editor.bundle.brotli / 1024)} kB`,
+              '—',
+            ],
+            [
+              'time to interactive, cold / warm median',
+              `${n(editor.tti.coldMs, 0)} / ${n(editor.tti.warmMedianMs, 0)} ms`,
+              `${editor.tti.goalMs} ms`,
+            ],
+            [
+              'keystroke → diagnostics, median / p95',
+              `${n(editor.keystroke.medianMs)} / ${n(editor.keystroke.p95Ms)} ms`,
+              `${editor.keystroke.goalMs} ms`,
+            ],
+            [
+              'compiler in the worker, median / p95',
+              `${n(editor.worker.medianMs)} / ${n(editor.worker.p95Ms)} ms`,
+              '—',
+            ],
+          ],
+        )
+      : `Web editor: ${NOT_MEASURED}.`,
+  );
+  return out.join('\n');
+}
+
+export function drachtioSection(results: BenchResults): string {
+  const calls = dataOf<CallsData>(results, 'calls');
+  const out = ['## The same SBC on a drachtio-server'];
+  if (!results.drachtio.configured)
+    out.push(
+      '',
+      'Not measured: DRACHTIO_HOST, DRACHTIO_PORT and DRACHTIO_SECRET were not set. With them (and DRACHTIO_SIP, ' +
+        "the server's SIP address, default 127.0.0.1:5060) `npm run bench` runs the calls and hot-reload benches " +
+        'a second time with `edge.mode: external` and draws them beside the embedded edge.',
+    );
+  else {
+    const x = calls?.external;
+    out.push(
+      '',
+      `drachtio-server at ${results.drachtio.target}: ` +
+        (x && 'error' in x
+          ? `not measured: ${x.error}`
+          : measured(x)
+            ? 'measured, drawn beside the embedded edge above.'
+            : NOT_MEASURED),
+    );
+  }
+  return out.join('\n');
+}
+
+export function runsSection(results: BenchResults): string {
+  const rows = BENCHES.map((name) => {
+    const o = results.benches[name];
+    if (!o) return [name, 'not run', '—', '—', '—'];
+    return [
+      name,
+      o.ok ? 'ok' : `failed: ${o.error.replace(/\|/g, '\\|')}`,
+      Math.round(o.seconds),
+      o.loadBefore,
+      o.loadAfter,
+    ];
+  });
+  return [
+    '## Runs',
+    '',
+    table(['bench', 'result', 'seconds', 'load average before', 'load average after'], rows),
+    '',
+    'Reproduce: `npm run bench` (about 10 minutes; `-- --quick` for a smoke run under 3 minutes). Each bench also ' +
+      'runs alone (`npm run bench:calls`, …) and prints its own figures; `node bench/reporting/report.ts DIR` ' +
+      'remakes this report from DIR/report/results.json.',
+  ].join('\n');
+}
