@@ -1,7 +1,7 @@
 /**
  * The durable stores behind the admin API, as narrow interfaces. The embedded default is SQLite
- * (src/store/sqlite/); several SBC nodes would share a PostgreSQL implementation of the same
- * interfaces (DESIGN.md "Scale-out"). Methods are async so a networked store fits; the one
+ * (src/store/sqlite/); several SBC nodes share the PostgreSQL implementation of the same
+ * interfaces (src/store/postgres/, DESIGN.md "Scale-out"). Methods are async so a networked store fits; the one
  * synchronous path is `ProvisioningLookup`, which rules call per message and must not block on I/O.
  */
 
@@ -138,7 +138,9 @@ export interface ProvisioningStore {
 
 /**
  * What rules read (the runtime's TableSource shape): `numbers` keyed by E.164 and `tenants` keyed
- * by customer id. Synchronous and uncached, so a provisioning change is seen by the next lookup.
+ * by customer id. Synchronous: SQLite reads its file (uncached), a PostgreSQL node its in-memory
+ * replica kept current by notifications; either way a change is seen by the next lookup on the
+ * node that made it, and by other nodes once the notification has arrived.
  */
 export interface ProvisioningLookup {
   get(table: string, key: string): Record<string, unknown> | undefined;
@@ -170,5 +172,11 @@ export interface Stores {
   tokens: TokenStore;
   /** True while the stores can serve requests (readiness). */
   healthy(): boolean;
+  /**
+   * Shared stores only (several nodes): calls `listener` whenever the active pointer may have
+   * moved, on this node or another, and after a reconnect (when a move may have been missed).
+   * The listener reads `rules.active()` itself. Returns the function that unsubscribes.
+   */
+  onActivation?(listener: () => void): () => void;
   close(): void;
 }
