@@ -93,7 +93,8 @@ export async function startPostgres(): Promise<PostgresServer> {
         return;
       } catch (error) {
         await client.end().catch(() => undefined);
-        if (Date.now() > deadline) throw new Error(`postgres did not start: ${String(error)}\n${log}`);
+        if (Date.now() > deadline)
+          throw new Error(`postgres did not start: ${String(error)}\n${log}`, { cause: error });
         await new Promise((r) => setTimeout(r, 100));
       }
     }
