@@ -92,6 +92,42 @@ const dataSchema = z.strictObject({
   dir: z.string({ error: 'expected a directory path' }).min(1).default('.data'),
 });
 
+/** Where the durable state lives (docs/stores.md). */
+const storeSchema = z
+  .strictObject({
+    /** `sqlite`: one file in `data.dir` (one node, the default). `postgres`: one database several nodes share. */
+    kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    /** postgres: connection URL. Secret (it may carry a password): env SBC_STORE_URL. */
+    url: z.string().min(1).optional(),
+    /** postgres: query connections per node (each node opens one more for notifications). */
+    poolSize: z.number().int().min(2).max(100).default(10),
+  })
+  .refine((s) => s.kind !== 'postgres' || s.url !== undefined, {
+    error: 'store.kind postgres needs store.url (or env SBC_STORE_URL)',
+    path: ['url'],
+  });
+
+/** Several SBC nodes sharing stores and admission counters (docs/operations.md, "Running several nodes"). */
+const clusterSchema = z.strictObject({
+  /** This node's name in logs, /health and Redis; empty: the host name. */
+  nodeId: z.string().default(''),
+  /** Nodes sharing the limits: without Redis each node admits limit / expectedNodes. */
+  expectedNodes: z.number().int().min(1).max(1000).default(2),
+});
+
+/** Admission counters shared through Redis; without `url`, each node counts in memory. */
+const redisSchema = z.strictObject({
+  /** e.g. redis://10.0.0.7:6379. Secret (it may carry a password): env SBC_REDIS_URL. */
+  url: z.string().min(1).optional(),
+  keyPrefix: z.string().default('sbc:'),
+  /** A Redis command not answered in this time counts as Redis unreachable. */
+  commandTimeoutMs: z.number().int().min(10).max(10_000).default(250),
+  /** How often a node tells Redis it is alive. */
+  heartbeatMs: z.number().int().min(100).max(60_000).default(1000),
+  /** A node not heard of for this long is dead: the calls it held no longer count. */
+  nodeTtlMs: z.number().int().min(300).max(600_000).default(5000),
+});
+
 const ngEndpoint = z.strictObject({ host: host('127.0.0.1'), port: port(22222) });
 
 const rtpengineSchema = z
@@ -192,6 +228,9 @@ export const configSchema = z
     edge: edgeSchema.prefault({}),
     admin: adminSchema.prefault({}),
     data: dataSchema.prefault({}),
+    store: storeSchema.prefault({}),
+    cluster: clusterSchema.prefault({}),
+    redis: redisSchema.prefault({}),
     media: mediaSchema.prefault({}),
     core: coreSchema.prefault({}),
   })
@@ -212,4 +251,6 @@ export type Config = z.infer<typeof configSchema>;
 export const SECRETS = [
   { path: ['admin', 'token'], env: 'SBC_ADMIN_TOKEN' },
   { path: ['edge', 'secret'], env: 'SBC_EDGE_SECRET' },
+  { path: ['store', 'url'], env: 'SBC_STORE_URL' },
+  { path: ['redis', 'url'], env: 'SBC_REDIS_URL' },
 ] as const;
