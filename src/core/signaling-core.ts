@@ -10,7 +10,7 @@ import Srf from 'drachtio-srf';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AdmissionControl, FloodGuard, type Limit } from './admission/admission.ts';
-import { type AdmissionCounters, MemoryCounters } from './admission/counters.ts';
+import { type CallCounters, MemoryCounters } from './admission/counters.ts';
 import { Call, type CallEnd } from './call/call.ts';
 import { CallerLeg } from './call/caller-leg.ts';
 import { ALLOW } from './call/far-invite.ts';
@@ -40,7 +40,8 @@ export interface CoreOptions {
   /** Per-source INVITE flood limit (issue item 9). */
   flood: { perSecond: number; action: 'drop' | 'reject' };
   cdr?: CdrSink;
-  counters?: AdmissionCounters;
+  /** Admission counters; default: this node's memory. Shared ones (Redis) make limits hold across nodes. */
+  counters?: CallCounters;
   media?: MediaBridge;
 }
 
@@ -65,7 +66,8 @@ export class SignalingCore {
   constructor(options: CoreOptions) {
     this.#options = options;
     this.metrics = createCoreMetrics(options.registry, () => options.versions.pinnedCalls());
-    const counters = options.counters ?? new MemoryCounters();
+    const local = new MemoryCounters();
+    const counters = options.counters ?? local;
     const logger = options.logger.child({ component: 'core' });
     const metrics = this.metrics;
     this.#services = {
@@ -84,7 +86,7 @@ export class SignalingCore {
         },
       },
     };
-    this.#flood = new FloodGuard(counters, options.flood.perSecond);
+    this.#flood = new FloodGuard(local, options.flood.perSecond);
     this.keepalive = new OptionsMonitor(
       srfOptionsProbe(
         () => this.#srf,
@@ -106,7 +108,12 @@ export class SignalingCore {
   async start(wire: { host: string; port: number; secret: string }): Promise<void> {
     const srf = new Srf() as unknown as SrfApp;
     srf.on('error', (err: Error) => this.#services.logger.warn({ err }, 'edge connection error'));
-    srf.invite((req, res) => this.#onInvite(req, res));
+    srf.invite(
+      (req, res) =>
+        void this.#onInvite(req, res).catch((err: unknown) =>
+          this.#services.logger.error({ err }, 'INVITE failed inside the core'),
+        ),
+    );
     srf.options((req, res) => this.#onOptions(req, res));
     await new Promise<void>((resolve, reject) => {
       srf.on('connect', (err: Error | null) => (err ? reject(err) : resolve()));
@@ -158,7 +165,7 @@ export class SignalingCore {
     await (this.#options.cdr ?? NO_CDRS).close();
   }
 
-  #onInvite(req: SrfRequest, res: SrfResponse): void {
+  async #onInvite(req: SrfRequest, res: SrfResponse): Promise<void> {
     const m = this.metrics;
     m.edge.inRequest.inc();
     const services = this.#services;
@@ -203,7 +210,7 @@ export class SignalingCore {
       return;
     }
     const limits: Limit[] = [{ key: `trunk:${trunk.name}`, maxCalls: trunk.maxCalls, cps: trunk.cps }];
-    const admitted = services.admission.admit(limits);
+    const admitted = await services.admission.admit(limits);
     if (!admitted.admitted) {
       pin.release();
       m.admissionRejects.labels(admitted.limit).inc();
@@ -249,7 +256,7 @@ export class SignalingCore {
     const tenant = call.vars.tenant;
     if (typeof tenant === 'string' && services.settings.tenants[tenant]) {
       const limit = services.settings.tenants[tenant];
-      const admitted = services.admission.admit([{ key: `tenant:${tenant}`, ...limit }]);
+      const admitted = await services.admission.admit([{ key: `tenant:${tenant}`, ...limit }]);
       if (!admitted.admitted) {
         this.metrics.admissionRejects.labels(admitted.limit).inc();
         caller.reject(503, 'Service Unavailable', { 'Retry-After': String(admitted.retryAfterSeconds) });

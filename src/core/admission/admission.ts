@@ -4,7 +4,7 @@
  * per tenant, answered 503 with Retry-After when over; and a per-source
  * INVITE flood limit so one noisy source cannot starve the others.
  */
-import type { AdmissionCounters } from './counters.ts';
+import type { AdmissionCounters, CallCounters, CountersStatus } from './counters.ts';
 
 export interface Limit {
   /** e.g. `trunk:zoom`, `tenant:contoso`. */
@@ -18,19 +18,20 @@ export type Admission =
   | { admitted: false; status: 503; reason: string; retryAfterSeconds: number; limit: string };
 
 export class AdmissionControl {
-  readonly #counters: AdmissionCounters;
+  readonly #counters: CallCounters;
 
-  constructor(counters: AdmissionCounters) {
+  constructor(counters: CallCounters) {
     this.#counters = counters;
   }
 
   /**
    * Admits a call against every limit, or none: a call refused by its tenant's
-   * limit must not hold a slot of its trunk's.
+   * limit must not hold a slot of its trunk's. Asynchronous because shared
+   * counters (several nodes) are asked over the network.
    */
-  admit(limits: readonly Limit[]): Admission {
+  async admit(limits: readonly Limit[]): Promise<Admission> {
     for (const limit of limits) {
-      if (limit.cps !== undefined && !this.#counters.rate(`cps:${limit.key}`, limit.cps)) {
+      if (limit.cps !== undefined && !(await this.#counters.rate(`cps:${limit.key}`, limit.cps))) {
         return refuse(limit.key, `call rate limit of ${limit.cps}/s reached for ${limit.key}`, 1);
       }
     }
@@ -38,7 +39,7 @@ export class AdmissionControl {
     for (const limit of limits) {
       if (limit.maxCalls === undefined) continue;
       const key = `calls:${limit.key}`;
-      if (!this.#counters.acquire(key, limit.maxCalls)) {
+      if (!(await this.#counters.acquire(key, limit.maxCalls))) {
         for (const held of taken) this.#counters.release(held);
         return refuse(limit.key, `concurrent call limit of ${limit.maxCalls} reached for ${limit.key}`, 5);
       }
@@ -56,8 +57,13 @@ export class AdmissionControl {
     };
   }
 
+  /** Calls this node holds under a limit key. */
   active(key: string): number {
     return this.#counters.active(`calls:${key}`);
+  }
+
+  status(): CountersStatus {
+    return this.#counters.status?.() ?? { mode: 'memory', detail: 'counted in this node' };
   }
 }
 
@@ -65,7 +71,10 @@ function refuse(limit: string, reason: string, retryAfterSeconds: number): Admis
   return { admitted: false, status: 503, reason, retryAfterSeconds, limit };
 }
 
-/** Per-source request flood limiting, checked before any other work on a new call. */
+/**
+ * Per-source request flood limiting, checked before any other work on a new call. Always on this
+ * node's own memory counters: a flood is a node's own load to shed, and the check must cost nothing.
+ */
 export class FloodGuard {
   readonly #counters: AdmissionCounters;
   readonly #perSecond: number;

@@ -1,9 +1,28 @@
 /**
  * The counters admission control needs, behind a narrow interface so a
- * cluster can keep them in a shared store (DESIGN.md, "Scale-out") while a
- * single node keeps them in memory.
+ * cluster can keep them in a shared store (DESIGN.md, "Scale-out"; Redis:
+ * src/cluster/redis-counters.ts) while a single node keeps them in memory.
+ * Shared counters answer over the network, so `acquire` and `rate` may return
+ * a promise; `release` never waits.
  */
-export interface AdmissionCounters {
+export interface CallCounters {
+  acquire(key: string, limit: number): boolean | Promise<boolean>;
+  release(key: string): void;
+  rate(key: string, perSecond: number): boolean | Promise<boolean>;
+  /** Calls this node holds under a key (for status and metrics). */
+  active(key: string): number;
+  /** Where the counts are kept now; absent: in this node's memory. */
+  status?(): CountersStatus;
+}
+
+export interface CountersStatus {
+  /** `memory`: one node counting alone. `shared`: counted across nodes. `local-share`: shared counters unreachable, this node admits its share. */
+  mode: 'memory' | 'shared' | 'local-share';
+  detail: string;
+}
+
+/** Counters answered at once, from this node's memory (the flood guard always uses these). */
+export interface AdmissionCounters extends CallCounters {
   /** Takes one of `limit` concurrent slots under `key`; false when all are taken. */
   acquire(key: string, limit: number): boolean;
   /** Gives back a slot taken with acquire. */

@@ -146,22 +146,19 @@ export class RoutingAttempt {
     return this.#invite(candidate, sdp);
   }
 
-  #invite(candidate: RouteCandidate, sdp: string): Promise<Once> {
+  async #invite(candidate: RouteCandidate, sdp: string): Promise<Once> {
     const call = this.#call;
     const services = this.#services;
     const trunk = candidate.trunk;
     const peer = peerKey(candidate.peer);
     // Admission on the outbound trunk: a trunk over its limit is skipped like a 503 from it.
-    const admission = services.admission.admit([
+    const admission = await services.admission.admit([
       { key: `trunk:${trunk.name}`, maxCalls: trunk.maxCalls, cps: trunk.cps },
     ]);
     if (!admission.admitted) {
       services.metrics.admissionRejects.labels(admission.limit).inc();
       call.attempts.push({ trunk: trunk.name, peer, outcome: 'admission' });
-      return Promise.resolve({
-        kind: 'failed',
-        outcome: { outcome: 503, reason: 'Service Unavailable', trunk: trunk.name },
-      });
+      return { kind: 'failed', outcome: { outcome: 503, reason: 'Service Unavailable', trunk: trunk.name } };
     }
     call.attempt++;
     let far: FarInvite;
@@ -170,7 +167,7 @@ export class RoutingAttempt {
     } catch (error) {
       admission.release();
       services.logger.warn({ callId: call.id, err: error }, 'cannot build the outgoing INVITE');
-      return Promise.resolve({ kind: 'failed', outcome: { outcome: 500, trunk: trunk.name } });
+      return { kind: 'failed', outcome: { outcome: 500, trunk: trunk.name } };
     }
     this.#lastRequest = far.message;
     const record = { trunk: trunk.name, peer, outcome: 'pending' as number | string };

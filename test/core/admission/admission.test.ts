@@ -8,11 +8,11 @@ function clock() {
 }
 
 describe('AdmissionControl', () => {
-  it('limits concurrent calls per key, and frees a slot when a call ends', () => {
+  it('limits concurrent calls per key, and frees a slot when a call ends', async () => {
     const control = new AdmissionControl(new MemoryCounters());
-    const first = control.admit([{ key: 'trunk:zoom', maxCalls: 2 }]);
-    const second = control.admit([{ key: 'trunk:zoom', maxCalls: 2 }]);
-    const third = control.admit([{ key: 'trunk:zoom', maxCalls: 2 }]);
+    const first = await control.admit([{ key: 'trunk:zoom', maxCalls: 2 }]);
+    const second = await control.admit([{ key: 'trunk:zoom', maxCalls: 2 }]);
+    const third = await control.admit([{ key: 'trunk:zoom', maxCalls: 2 }]);
     expect([first.admitted, second.admitted, third.admitted]).toEqual([true, true, false]);
     expect(third).toMatchObject({ status: 503, limit: 'trunk:zoom', retryAfterSeconds: 5 });
     if (first.admitted) {
@@ -20,13 +20,14 @@ describe('AdmissionControl', () => {
       first.release(); // twice is harmless
     }
     expect(control.active('trunk:zoom')).toBe(1);
-    expect(control.admit([{ key: 'trunk:zoom', maxCalls: 2 }]).admitted).toBe(true);
+    expect((await control.admit([{ key: 'trunk:zoom', maxCalls: 2 }])).admitted).toBe(true);
+    expect(control.status().mode).toBe('memory');
   });
 
-  it('admits against all limits or none: a tenant refusal holds no trunk slot', () => {
+  it('admits against all limits or none: a tenant refusal holds no trunk slot', async () => {
     const control = new AdmissionControl(new MemoryCounters());
-    expect(control.admit([{ key: 'tenant:a', maxCalls: 1 }]).admitted).toBe(true);
-    const refused = control.admit([
+    expect((await control.admit([{ key: 'tenant:a', maxCalls: 1 }])).admitted).toBe(true);
+    const refused = await control.admit([
       { key: 'trunk:zoom', maxCalls: 10 },
       { key: 'tenant:a', maxCalls: 1 },
     ]);
@@ -34,13 +35,32 @@ describe('AdmissionControl', () => {
     expect(control.active('trunk:zoom')).toBe(0);
   });
 
-  it('limits calls per second with a one-second burst, then refills', () => {
+  it('limits calls per second with a one-second burst, then refills', async () => {
     const time = clock();
     const control = new AdmissionControl(new MemoryCounters({ now: time.now }));
-    const attempt = () => control.admit([{ key: 'trunk:core', cps: 5 }]).admitted;
-    expect(Array.from({ length: 6 }, attempt)).toEqual([true, true, true, true, true, false]);
+    const attempt = async () => (await control.admit([{ key: 'trunk:core', cps: 5 }])).admitted;
+    const burst: boolean[] = [];
+    for (let i = 0; i < 6; i++) burst.push(await attempt());
+    expect(burst).toEqual([true, true, true, true, true, false]);
     time.advance(200); // one token back
-    expect([attempt(), attempt()]).toEqual([true, false]);
+    expect([await attempt(), await attempt()]).toEqual([true, false]);
+  });
+
+  it('works the same over counters that answer asynchronously (shared counters)', async () => {
+    const memory = new MemoryCounters();
+    const remote = {
+      acquire: async (key: string, limit: number) => memory.acquire(key, limit),
+      release: (key: string) => memory.release(key),
+      rate: async (key: string, perSecond: number) => memory.rate(key, perSecond),
+      active: (key: string) => memory.active(key),
+    };
+    const control = new AdmissionControl(remote);
+    // Admitted concurrently: the limit still holds.
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => control.admit([{ key: 'tenant:t', maxCalls: 3 }])),
+    );
+    expect(results.filter((r) => r.admitted)).toHaveLength(3);
+    expect(control.active('tenant:t')).toBe(3);
   });
 });
 
