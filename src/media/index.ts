@@ -20,4 +20,4 @@ export {
   STRICT_ATTRIBUTES,
 } from './policy.ts';
 export { type NgParams, planAnswer, planOffer } from './policy-to-ng.ts';
-export { parseSdp, serializeSdp } from './sdp.ts';
+export { parseSdp, serializeSdp, summarizeAudio } from './sdp.ts';

@@ -14,6 +14,8 @@ const BLOCK = 1_000;
 const worker = Number(process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? 1);
 const blockStart = FIRST + ((Math.max(1, worker) - 1) % 10) * BLOCK;
 let next = Math.floor(Math.random() * BLOCK);
+/** Ports fetch() refuses to connect to (the WHATWG "bad ports" list) that fall in our range. */
+const FETCH_BLOCKED = new Set([10080]);
 
 function tcpFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -35,6 +37,7 @@ function udpFree(port: number, host: string): Promise<boolean> {
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < BLOCK; attempt++) {
     const port = blockStart + (next++ % BLOCK);
+    if (FETCH_BLOCKED.has(port)) continue;
     if ((await tcpFree(port, host)) && (await udpFree(port, host))) return port;
   }
   throw new Error(`no free port in ${blockStart}-${blockStart + BLOCK - 1}`);

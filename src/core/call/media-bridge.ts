@@ -24,6 +24,13 @@ export interface CallMedia {
    * needs one (`early_offer`): a placeholder built from the legs' policies, anchored by rtpengine.
    */
   placeholderOffer(): Promise<string>;
+  /**
+   * The late-offer caller's answer arrived in its ACK, for a call whose far end already answered
+   * the offer made on the caller's behalf: the caller's side in rtpengine gets its real address and
+   * codecs, held to the codec the far end chose (transcoded when the caller lacks it and policy
+   * allows, RFC 3264 §5 leaves no room to renegotiate in the ACK).
+   */
+  completeLateOffer(callerAnswer: string, farAnswer: string, farTag: string): Promise<void>;
   /** The caller's leg asks for a local ringback tone (`ringback: inject`) rather than the far end's. */
   readonly injectsRingback: boolean;
   /**

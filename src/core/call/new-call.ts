@@ -278,16 +278,13 @@ async function connect(
       // RFC 3264 §5: the ACK's answer completes the caller's side in rtpengine (its real address and
       // codecs replace the placeholder's): a re-offer from the caller, answered with the far end's SDP.
       if (!ack.body || call.ended) return;
-      media
-        .offer(ack.body, 'caller')
-        .then(() => media.answer(farSdp, farTag))
-        .catch((error: unknown) => {
-          services.logger.warn(
-            { callId: call.id, err: error },
-            'caller answer in ACK refused by the media layer',
-          );
-          teardown('media');
-        });
+      media.completeLateOffer(ack.body, farSdp, farTag).catch((error: unknown) => {
+        services.logger.warn(
+          { callId: call.id, err: error },
+          'caller answer in ACK refused by the media layer',
+        );
+        teardown('media');
+      });
     });
   }
   startBridge(call, services, response, candidate, timer.timer, teardown);

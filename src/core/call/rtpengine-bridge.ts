@@ -9,7 +9,14 @@
  * media layer's MediaUnavailable, which the core answers with 503.
  */
 import type { IrMediaPolicy } from '../../../dsl/index.ts';
-import { type CallMediaPolicy, type LegMediaPolicy, type MediaService, reversed } from '../../media/index.ts';
+import {
+  type CallMediaPolicy,
+  type LegMediaPolicy,
+  type MediaService,
+  parseSdp,
+  reversed,
+  summarizeAudio,
+} from '../../media/index.ts';
 import type { CallMedia, MediaBridge, MediaOpen, OfferSide } from './media-bridge.ts';
 import { placeholderAnswer } from './placeholder-answer.ts';
 import { placeholderOffer } from './placeholder-offer.ts';
@@ -81,6 +88,14 @@ export class RtpengineBridge implements MediaBridge {
         return out;
       },
       placeholderOffer: () => offer(placeholderOffer(policy.offerer, policy.answerer)),
+      completeLateOffer: async (callerAnswer, farAnswer, farTag) => {
+        const chosen = (summarizeAudio(parseSdp(farAnswer))?.codecs ?? [])
+          .map((c) => c.name)
+          .filter((name) => name !== 'telephone-event' && name !== 'CN');
+        const held: CallMediaPolicy = { ...policy, answerer: { ...policy.answerer, codecs: chosen } };
+        await session.offer(callerAnswer, held, { fromTag: callerTag, toTag: farTag });
+        await session.answer(farAnswer, farTag);
+      },
       injectsRingback: !bypass && policy.offerer.ringback === 'inject',
       startRingback: (tag) => {
         const started = (async () => {

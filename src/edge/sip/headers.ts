@@ -39,6 +39,10 @@ const CANONICAL: Record<string, string> = {
   'p-preferred-identity': 'P-Preferred-Identity',
   'sip-etag': 'SIP-ETag',
   'sip-if-match': 'SIP-If-Match',
+  'min-se': 'Min-SE',
+  // Microsoft's spelling of the Teams headers (seeds/004).
+  'x-ms-sbc': 'X-MS-SBC',
+  'x-ms-fmc': 'X-MS-FMC',
 };
 
 /**

@@ -55,7 +55,10 @@ describe('compact header forms', () => {
     expect(canonicalName('call-id')).toBe('Call-ID');
     expect(canonicalName('CSEQ')).toBe('CSeq');
     expect(canonicalName('www-authenticate')).toBe('WWW-Authenticate');
-    expect(canonicalName('x-ms-sbc')).toBe('X-Ms-Sbc');
+    expect(canonicalName('x-acme-trunk-id')).toBe('X-Acme-Trunk-Id');
+    // RFC 4028's Min-SE, and Microsoft's spelling of the Teams headers (seeds/004).
+    expect(canonicalName('min-se')).toBe('Min-SE');
+    expect(canonicalName('x-ms-sbc')).toBe('X-MS-SBC');
   });
 });
 

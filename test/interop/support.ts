@@ -1,0 +1,153 @@
+// End-to-end tests of the shipped interop profiles (rules/*): the profile's main.rules exactly as
+// shipped, and its site file (trunks.rules) with each peer's port moved to a free one, run by a real
+// `sbc run` with the rtpengine it spawns; sipp plays every peer on the loopback address the site
+// file gives it (127.0.0.11 Zoom, 127.0.0.20 the operator core, …), so trunks are classified by
+// address as in production. Debian's sipp has no TLS: `transport tls` becomes udp here (TLS to
+// peers is proven by test/core/tls-classify-live.test.ts and test/edge).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { portRange } from '../media/support/engine.ts';
+import { type SippResult, type SippRun, startSipp } from '../edge/support/sipp.ts';
+import { scenarioArgs } from '../core/support.ts';
+import { freePort } from '../support/ports.ts';
+import { ROOT } from '../support/sbc-process.ts';
+import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
+import { requireTool } from '../support/system-tools.ts';
+
+export const INTEROP_SCENARIOS = new URL('./sipp/', import.meta.url).pathname;
+
+export type Profile = 'zoom' | 'teams' | 'teams-direct-routing' | 'operator-core';
+
+export interface ProfileUnderTest {
+  sbc: SbcUnderTest;
+  /** Free port now used for each shipped peer address (`127.0.0.11:5061` → 12345). */
+  ports: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** The peer addresses (`host:port`) a shipped site file names. */
+function peerAddresses(trunks: string): string[] {
+  return [...trunks.matchAll(/"(127\.\d+\.\d+\.\d+:\d+)"/g)].map((m) => m[1]!);
+}
+
+/**
+ * Starts an SBC (media anchored in a spawned rtpengine) with the shipped profile active.
+ * `tune` may edit the site file further (e.g. a shorter OPTIONS interval for a keepalive test).
+ */
+export async function startProfile(
+  profile: Profile,
+  options: { tune?: (trunks: string) => string; config?: Record<string, unknown> } = {},
+): Promise<ProfileUnderTest> {
+  const dir = join(ROOT, 'rules', profile);
+  const main = readFileSync(join(dir, 'main.rules'), 'utf8');
+  let trunks = readFileSync(join(dir, 'trunks.rules'), 'utf8').replaceAll('transport tls', 'transport udp');
+  const ports = new Map<string, number>();
+  for (const address of peerAddresses(trunks)) {
+    const port = await freePort();
+    ports.set(address, port);
+    trunks = trunks.replaceAll(`"${address}"`, `"${address.split(':')[0]}:${port}"`);
+  }
+  if (options.tune) trunks = options.tune(trunks);
+  const sbc = await startSbcUnderTest({
+    config: {
+      media: {
+        rtpengine: {
+          mode: 'spawn',
+          binary: requireTool('rtpengine'),
+          ngPort: await freePort(),
+          ...portRange(100),
+          pingIntervalMs: 500,
+        },
+        ...options.config,
+      },
+    },
+  });
+  const up = await sbc.api('POST', '/api/v1/rulesets/versions', {
+    files: { 'main.rules': main, 'trunks.rules': trunks },
+    entry: 'main.rules',
+    message: `shipped ${profile} profile`,
+  });
+  if (up.status !== 201) {
+    await sbc.close();
+    throw new Error(`upload failed: ${up.status} ${up.text}`);
+  }
+  const version = (up.json as { version: { version: number } }).version.version;
+  const act = await sbc.api('POST', '/api/v1/rulesets/activate', { version });
+  if (act.status !== 200) {
+    await sbc.close();
+    throw new Error(`activate failed: ${act.status} ${act.text}`);
+  }
+  return { sbc, ports, close: () => sbc.close() };
+}
+
+/** The local port a shipped peer address now has. */
+export function portOf(p: ProfileUnderTest, address: string): number {
+  const port = p.ports.get(address);
+  if (port === undefined) throw new Error(`${address} is not a peer of this profile`);
+  return port;
+}
+
+function scenario(name: string): string[] {
+  return name.startsWith('interop:')
+    ? ['-sf', join(INTEROP_SCENARIOS, `${name.slice('interop:'.length)}.xml`)]
+    : scenarioArgs(name);
+}
+
+/** A sipp peer answering `calls` calls on a shipped peer address (`127.0.0.20:5060`). */
+export function startPeer(
+  p: ProfileUnderTest,
+  address: string,
+  name: string,
+  calls: number,
+  extra: string[] = [],
+): SippRun {
+  return startSipp([
+    ...scenario(name),
+    ...['-i', address.split(':')[0]!, '-p', String(portOf(p, address))],
+    ...['-m', String(calls), '-timeout', '25s', '-trace_msg', ...extra],
+  ]);
+}
+
+/** A sipp caller placing one call to `service` from a shipped peer address; resolves when done. */
+export function placeCall(
+  p: ProfileUnderTest,
+  from: string,
+  name: string,
+  service: string,
+  extra: string[] = [],
+): Promise<SippResult> {
+  return startSipp([
+    `127.0.0.1:${p.sbc.sipPort}`,
+    ...scenario(name),
+    ...['-s', service, '-i', from.split(':')[0]!, '-p', String(portOf(p, from))],
+    ...['-m', '1', '-d', '200', '-timeout', '25s', '-trace_msg', ...extra],
+  ]).done;
+}
+
+/** Customers and numbers through the admin API, as an operator provisions them. */
+export async function provision(
+  sbc: SbcUnderTest,
+  customers: Record<string, unknown>[],
+  numbers: Record<string, unknown>[],
+): Promise<void> {
+  for (const customer of customers) {
+    const r = await sbc.api('POST', '/api/v1/customers', customer);
+    if (r.status !== 201) throw new Error(`customer: ${r.status} ${r.text}`);
+  }
+  for (const number of numbers) {
+    const r = await sbc.api('POST', '/api/v1/numbers', number);
+    if (r.status !== 201) throw new Error(`number: ${r.status} ${r.text}`);
+  }
+}
+
+/** The first message in a sipp trace whose first line matches, with its body. */
+export function messageStarting(trace: string, start: RegExp): string {
+  const blocks = trace.split(/^-{20,}.*$/m);
+  const found = blocks.find((b) => {
+    const body = b.replace(/^.*(?:sent|received).*:\s*$/m, '').trimStart();
+    return start.test(body);
+  });
+  if (found === undefined) throw new Error(`no message matching ${start} in the trace`);
+  return found.replace(/^.*(?:sent|received).*:\s*$/m, '').trim();
+}
