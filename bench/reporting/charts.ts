@@ -137,7 +137,12 @@ export function latencyFigure(results: BenchResults): Figure | undefined {
         x: { field: 'rate', type: 'quantitative', title: 'offered call rate (calls/s)' },
         y: { field: 'ms', type: 'quantitative', title: 'setup latency (ms)', scale: { type: 'symlog' } },
         color: legendColor,
-        strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile' },
+        strokeDash: {
+          field: 'percentile',
+          type: 'nominal',
+          title: 'percentile',
+          legend: { symbolType: 'stroke' },
+        },
       },
     },
   );
@@ -259,7 +264,14 @@ export function mediaFigure(results: BenchResults): Figure | undefined {
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'calls', type: 'quantitative', title: 'concurrent calls' },
-        y: { field: 'loss', type: 'quantitative', title: 'packet loss (%)', scale: { type: 'symlog' } },
+        // Loss is mostly 0: a fixed floor of 1 % keeps an all-zero chart readable.
+        y: {
+          field: 'loss',
+          type: 'quantitative',
+          title: 'packet loss (%)',
+          scale: { domain: [0, Math.max(1, ...rows.map((r) => r.loss))] },
+          axis: { format: '.2~f' },
+        },
         color: { field: 'series', type: 'nominal', title: null },
       },
     },

@@ -9,7 +9,7 @@ export type ChartSpec = TopLevelSpec;
 const CONFIG = {
   font: 'sans-serif',
   title: { anchor: 'start', fontSize: 14, subtitleFontSize: 11, subtitleColor: '#444', offset: 12 },
-  legend: { orient: 'bottom', labelLimit: 400, columns: 2 },
+  legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600, titleLimit: 600 },
   axis: { labelFontSize: 11, titleFontSize: 11 },
 } as const;
 

@@ -8,18 +8,8 @@ import { format } from 'prettier';
 import { allFigures } from './charts.ts';
 import { renderSvg } from './render.ts';
 import type { BenchResults } from './results.ts';
-import {
-  callsSection,
-  drachtioSection,
-  header,
-  mediaSection,
-  memorySection,
-  reloadSection,
-  rulesSection,
-  runsSection,
-  summary,
-  toolsSection,
-} from './sections.ts';
+import { callsSection, mediaSection, memorySection, reloadSection, rulesSection } from './figure-sections.ts';
+import { drachtioSection, header, runsSection, summary, toolsSection } from './sections.ts';
 
 const CHARTS = 'report';
 
