@@ -10,7 +10,7 @@ import type { Config } from './config/index.ts';
 import { startCore } from './core/start.ts';
 import type { Logger } from './log/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { openSqliteStores, ProvisioningTables, type Stores } from './store/index.ts';
+import { openStores, ProvisioningTables, type Stores } from './store/index.ts';
 
 export interface RunningSbc {
   /** Closes every listener and connection; resolves when all are closed. */
@@ -46,8 +46,20 @@ export async function startSbc(config: Config, logger: Logger, version: string):
   const dataDir = resolve(config.data.dir);
   let stores: Stores;
   try {
-    stores = openSqliteStores(dataDir);
+    stores = await openStores(
+      config.store.kind === 'postgres'
+        ? {
+            kind: 'postgres',
+            url: config.store.url ?? '',
+            poolSize: config.store.poolSize,
+            log: logger.child({ component: 'store' }),
+          }
+        : { kind: 'sqlite', dir: dataDir },
+    );
   } catch (error) {
+    // Never the URL itself: it may carry a password.
+    if (config.store.kind === 'postgres')
+      throw new StartupError('store.url', `cannot open the PostgreSQL store (store.url): ${String(error)}`);
     throw new StartupError(
       'data.dir',
       `cannot open the data directory ${dataDir} (data.dir): ${String(error)}`,
@@ -70,6 +82,9 @@ export async function startSbc(config: Config, logger: Logger, version: string):
         calls: () => core.core.calls(),
         ruleErrors: () => rules.recentErrors(),
       },
+      ...(config.store.kind === 'postgres' || config.redis.url
+        ? { components: clusterHealth(config, stores, core) }
+        : {}),
       ...(config.admin.token ? { bootstrapToken: config.admin.token } : {}),
       ...(config.admin.tls ? { tls: readTls(config.admin.tls) } : {}),
     });
@@ -101,6 +116,24 @@ export async function startSbc(config: Config, logger: Logger, version: string):
     // The stored version no longer loads (e.g. after an upgrade): run without rules, say so.
     logger.error({ err: error }, 'the active rule set could not be loaded; activate a version');
   }
+  if (stores.onActivation) {
+    // Several nodes: an activation on any node (or one missed while disconnected) is followed here.
+    const follow = () =>
+      void admin.ruleSets.followActive().then(
+        (version) => {
+          if (!version) return;
+          metrics.activeRuleVersion.set(version.version);
+          logger.info({ version: version.version, hash: version.hash }, 'rule set activated by another node');
+        },
+        (error: unknown) =>
+          logger.error(
+            { err: error },
+            'the rule set activated by another node does not load here; the running one stays',
+          ),
+      );
+    stores.onActivation(follow);
+    follow();
+  }
   if (!config.admin.token)
     logger.info('no admin.token (SBC_ADMIN_TOKEN) configured: only stored tokens are accepted');
 
@@ -130,6 +163,25 @@ export async function startSbc(config: Config, logger: Logger, version: string):
   logger.info({ url: `${scheme}://${formatAddress(host, port)}`, dataDir }, 'admin API listening');
 
   return { close: closeAll, ruleSets: admin.ruleSets };
+}
+
+/** What /health reports when stores or admission counters are shared with other nodes. */
+function clusterHealth(
+  config: Config,
+  stores: Stores,
+  core: ReturnType<typeof startCore>,
+): Record<string, () => { ok: boolean; detail: string }> {
+  return {
+    stores: () => {
+      const ok = stores.healthy();
+      if (config.store.kind !== 'postgres') return { ok, detail: 'SQLite (this node only)' };
+      return { ok, detail: ok ? 'PostgreSQL, following changes' : 'PostgreSQL unreachable; reconnecting' };
+    },
+    admission: () => {
+      const status = core.admission();
+      return { ok: status.mode !== 'local-share', detail: status.detail };
+    },
+  };
 }
 
 function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {

@@ -56,6 +56,8 @@ export class RuleSets {
   private readonly activator: RuleActivator;
   /** Activations run one at a time: two racing swaps could leave runtime and store disagreeing. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The version this node's runtime was last given. */
+  private running: number | undefined;
 
   constructor(store: RuleStore, activator: RuleActivator) {
     this.store = store;
@@ -161,7 +163,25 @@ export class RuleSets {
     if (!active) return undefined;
     const version = await this.get(active.version);
     await this.activator.activate(version);
+    this.running = version.version;
     return version;
+  }
+
+  /**
+   * Several nodes sharing one store: the active pointer moved, on this node or another (or may
+   * have, while this node was not listening). Loads the stored active version into this node's
+   * runtime unless it already runs it; calls in progress keep theirs. Resolves with the version
+   * loaded, or undefined when nothing changed.
+   */
+  followActive(): Promise<RuleVersion | undefined> {
+    return this.serialized(async () => {
+      const active = await this.store.active();
+      if (!active || active.version === this.running) return undefined;
+      const version = await this.get(active.version);
+      await this.activator.activate(version);
+      this.running = version.version;
+      return version;
+    });
   }
 
   private async swap(number: number, actor: string, kind: ActivationKind): Promise<ActivationResult> {
@@ -170,6 +190,7 @@ export class RuleSets {
     if (current?.version === number) return { activation: current, changed: false };
     try {
       await this.activator.activate(version);
+      this.running = number;
     } catch (error) {
       throw new HttpError(
         422,
@@ -184,7 +205,11 @@ export class RuleSets {
     } catch (error) {
       // The runtime already runs the new version but the store could not record it: put the
       // runtime back, so what runs is what a restart would load.
-      if (current) await this.activator.activate(await this.get(current.version)).catch(() => undefined);
+      if (current)
+        await this.activator
+          .activate(await this.get(current.version))
+          .then(() => (this.running = current.version))
+          .catch(() => undefined);
       throw error;
     }
   }

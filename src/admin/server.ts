@@ -20,7 +20,7 @@ import { registerPreviewRoute } from './routes/preview.ts';
 import { registerProvisioningRoutes } from './routes/provisioning.ts';
 import { registerRuleTestRoute } from './routes/rule-tests.ts';
 import { registerRuleRoutes } from './routes/rules.ts';
-import { registerStatusRoutes } from './routes/status.ts';
+import { registerStatusRoutes, type StatusRoutesOptions } from './routes/status.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerWhoamiRoute } from './routes/whoami.ts';
 import { LIMITS } from './schemas.ts';
@@ -51,6 +51,8 @@ export interface AdminServerOptions {
   live?: LiveStatus;
   /** Extra readiness checks (e.g. the rules runtime has a version loaded). */
   readiness?: Record<string, () => boolean>;
+  /** Parts /health reports on (several nodes); see StatusRoutesOptions. */
+  components?: StatusRoutesOptions['components'];
 }
 
 export function createAdminServer(options: AdminServerOptions) {
@@ -120,6 +122,7 @@ export function createAdminServer(options: AdminServerOptions) {
       version: options.version,
       metrics: options.metrics,
       readiness: { stores: () => options.stores.healthy(), ...options.readiness },
+      ...(options.components ? { components: options.components } : {}),
     });
     registerRuleRoutes(scope, { ruleSets, audit, metrics: options.metrics });
     registerRuleTestRoute(scope, ruleSets);

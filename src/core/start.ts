@@ -10,6 +10,8 @@ import type { Config } from '../config/index.ts';
 import { type EmbeddedEdge, startEmbeddedEdge } from '../edge/embedded-edge.ts';
 import type { TableSource } from '../runtime/index.ts';
 import { MediaService } from '../media/index.ts';
+import { RedisCounters } from '../cluster/redis-counters.ts';
+import type { CountersStatus } from './admission/counters.ts';
 import { RtpengineBridge } from './call/rtpengine-bridge.ts';
 import { NO_CDRS, RotatingCdrFile } from './cdr.ts';
 import { RuleVersions } from './rule-versions.ts';
@@ -18,6 +20,8 @@ import { SignalingCore } from './signaling-core.ts';
 export interface StartedCore {
   versions: RuleVersions;
   core: SignalingCore;
+  /** Where admission counts are kept now (shared through Redis, or this node's share). */
+  admission(): CountersStatus;
   /** Starts the edge (embedded) and connects the core to it. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -42,7 +46,19 @@ export function startCore(
         keep: c.cdr.keep,
       })
     : NO_CDRS;
+  // Several nodes: admission counted in Redis, so limits per trunk and tenant hold across them.
+  const counters = config.redis.url
+    ? new RedisCounters({
+        ...config.redis,
+        url: config.redis.url,
+        nodeName: config.cluster.nodeId,
+        expectedNodes: config.cluster.expectedNodes,
+        logger: logger.child({ component: 'admission' }),
+        registry: deps.registry,
+      })
+    : undefined;
   const core: SignalingCore = new SignalingCore({
+    ...(counters ? { counters } : {}),
     versions,
     registry: deps.registry,
     logger,
@@ -62,7 +78,9 @@ export function startCore(
   return {
     versions,
     core: started,
+    admission: () => counters?.status() ?? { mode: 'memory', detail: 'counted in this node' },
     async start() {
+      await counters?.start();
       if (config.media.rtpengine.mode !== 'off') {
         // Never fails for a missing rtpengine: calls needing media get 503 until one is up.
         media = await MediaService.start(config.media, logger.child({ component: 'media' }));
@@ -104,6 +122,7 @@ export function startCore(
     },
     async close() {
       await started.close();
+      await counters?.close();
       await media?.close();
       versions.close();
       await edge?.close();

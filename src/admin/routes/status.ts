@@ -9,7 +9,19 @@ export interface StatusRoutesOptions {
   metrics: Metrics;
   /** Named checks; the SBC is ready when every one passes. */
   readiness: Record<string, () => boolean>;
+  /**
+   * Parts /health reports on (several nodes: the shared stores and admission counters). One not
+   * ok makes the status `degraded`: the node still serves calls, in a reduced way, and says how.
+   */
+  components?: Record<string, () => ComponentHealth>;
 }
+
+export interface ComponentHealth {
+  ok: boolean;
+  detail: string;
+}
+
+const Component = Type.Object({ ok: Type.Boolean(), detail: Type.String() });
 
 const tags = ['status'];
 
@@ -29,16 +41,22 @@ export function registerStatusRoutes(app: FastifyInstance, options: StatusRoutes
             version: Type.String(),
             node: Type.String(),
             uptimeSeconds: Type.Integer(),
+            components: Type.Optional(Type.Record(Type.String(), Component)),
           }),
         },
       },
     },
-    async () => ({
-      status: 'ok',
-      version: options.version,
-      node: process.version,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    }),
+    async () => {
+      const components = options.components && componentHealth(options.components);
+      const degraded = components !== undefined && Object.values(components).some((c) => !c.ok);
+      return {
+        status: degraded ? 'degraded' : 'ok',
+        version: options.version,
+        node: process.version,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        ...(components ? { components } : {}),
+      };
+    },
   );
 
   app.get(
@@ -83,4 +101,16 @@ export function registerStatusRoutes(app: FastifyInstance, options: StatusRoutes
     async (_request, reply) =>
       reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
   );
+}
+
+function componentHealth(checks: Record<string, () => ComponentHealth>): Record<string, ComponentHealth> {
+  const out: Record<string, ComponentHealth> = {};
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      out[name] = check();
+    } catch (error) {
+      out[name] = { ok: false, detail: String(error) };
+    }
+  }
+  return out;
 }
