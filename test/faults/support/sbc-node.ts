@@ -1,0 +1,185 @@
+/**
+ * A real `sbc run` for the fault and fuzz tests, with what those need beyond
+ * test/support/sbc-under-test.ts: any config key (SIP timers, media, core), a data directory and
+ * ports that survive a restart (SIGKILL, then the same command again), and the PIDs of the process
+ * and of the rtpengine it spawned. Everything is stopped by its own PID.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { freePort } from '../../support/ports.ts';
+import { type SbcProcess, spawnSbc } from '../../support/sbc-process.ts';
+import { TOKEN } from '../../support/sbc-under-test.ts';
+
+export interface SbcNodeOptions {
+  /** Top-level config sections merged over the defaults below (one level deep). */
+  config?: Record<string, Record<string, unknown>>;
+  /** Reuse a directory (data, CDRs, config) and its ports, e.g. after a kill. */
+  reuse?: SbcNode;
+}
+
+export interface ApiAnswer {
+  status: number;
+  json: unknown;
+  text: string;
+}
+
+export interface SbcNode {
+  proc: SbcProcess;
+  pid: number;
+  sipPort: number;
+  adminPort: number;
+  dir: string;
+  api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  /** Uploads a one-file rule set; resolves with its version number (not activated). */
+  upload(rules: string): Promise<number>;
+  /** Uploads and activates; resolves with the version number. */
+  activate(rules: string): Promise<number>;
+  metrics(): Promise<string>;
+  cdrs(): Array<Record<string, unknown>>;
+  /** PIDs of rtpengine processes this SBC spawned (its children). */
+  rtpenginePids(): number[];
+  /** SIGKILL, as a crash or the OOM killer would; resolves once it is gone. */
+  kill9(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSbcNode(options: SbcNodeOptions = {}): Promise<SbcNode> {
+  const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'sbc-fault-'));
+  const sipPort = options.reuse?.sipPort ?? (await freePort());
+  const adminPort = options.reuse?.adminPort ?? (await freePort());
+  const file = join(dir, 'sbc.yaml');
+  if (!options.reuse) {
+    const base: Record<string, Record<string, unknown>> = {
+      log: { level: 'info', format: 'json' },
+      sip: {
+        listen: [
+          { transport: 'udp', host: '127.0.0.1', port: sipPort },
+          { transport: 'tcp', host: '127.0.0.1', port: sipPort },
+        ],
+      },
+      admin: { listen: { host: '127.0.0.1', port: adminPort }, token: TOKEN },
+      data: { dir: join(dir, 'data') },
+      media: { rtpengine: { mode: 'off' } },
+      core: { cdr: { file: join(dir, 'cdr.jsonl') } },
+    };
+    for (const [section, values] of Object.entries(options.config ?? {}))
+      base[section] = { ...base[section], ...values };
+    writeFileSync(file, stringify(base));
+  }
+  const proc = spawnSbc(['run', '-c', file]);
+  try {
+    await proc.waitFor(/SBC started/, 20_000);
+  } catch (error) {
+    proc.kill();
+    throw error;
+  }
+  const pid = proc.child.pid!;
+
+  const api: SbcNode['api'] = async (method, path, body) => {
+    const res = await fetch(`http://127.0.0.1:${adminPort}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text };
+  };
+  const upload = async (rules: string) => {
+    const up = await api('POST', '/api/v1/rulesets/versions', { files: { 'main.rules': rules } });
+    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.text}`);
+    return (up.json as { version: { version: number } }).version.version;
+  };
+  const stopped = async (signal: NodeJS.Signals) => {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+    proc.child.kill(signal);
+    const timer = setTimeout(() => proc.kill(), 3000);
+    await proc.exited;
+    clearTimeout(timer);
+  };
+  return {
+    proc,
+    pid,
+    sipPort,
+    adminPort,
+    dir,
+    api,
+    upload,
+    async activate(rules) {
+      const version = await upload(rules);
+      const act = await api('POST', '/api/v1/rulesets/activate', { version });
+      if (act.status !== 200) throw new Error(`activate failed: ${act.status} ${act.text}`);
+      return version;
+    },
+    async metrics() {
+      return (await api('GET', '/metrics')).text;
+    },
+    cdrs() {
+      try {
+        return readFileSync(join(dir, 'cdr.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      } catch {
+        return [];
+      }
+    },
+    rtpenginePids: () => childrenNamed(pid, 'rtpengine'),
+    kill9: () => stopped('SIGKILL'),
+    close: () => stopped('SIGTERM'),
+  };
+}
+
+/** PIDs of the direct children of `parent` whose command name is `name` (from /proc). */
+export function childrenNamed(parent: number, name: string): number[] {
+  let ids: string[];
+  try {
+    ids = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+  return ids.map(Number).filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/comm`, 'utf8').trim() === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Resident memory of a process, in MiB. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
+}
+
+/** Sum of a Prometheus metric over all its label sets. */
+export function metricSum(text: string, name: string): number {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 100 ms until it holds, or fails naming `what` after `ms`. */
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`${what}: not reached within ${ms} ms`);
+}
