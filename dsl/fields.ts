@@ -89,7 +89,11 @@ export const ROOTS: Record<string, FieldDef & { members?: Record<string, FieldDe
     requestOnly: true,
     removable: true,
   }),
-  contact: r(optional(NAMEADDR), 'the Contact header, if present'),
+  contact: w(
+    optional(NAMEADDR),
+    "the Contact header, if present; in a request, setting contact.host sets the host of the SBC's own Contact toward the next hop",
+    { requestOnly: true },
+  ),
   source: {
     ...rec({
       ip: r(IP, 'address the message came from'),

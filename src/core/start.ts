@@ -67,6 +67,7 @@ export function startCore(
       sessionExpires: c.sessionTimer.expires,
       minSe: c.sessionTimer.minSe,
       tenants: c.tenants,
+      listenPorts: listenPorts(config.sip.listen),
     },
     flood: { perSecond: c.flood.perSourceCps, action: c.flood.action },
     cdr,
@@ -128,4 +129,11 @@ export function startCore(
       await edge?.close();
     },
   };
+}
+
+/** The first listening port of each transport (the port of a Contact whose host a rule set). */
+function listenPorts(listen: { transport: 'udp' | 'tcp' | 'tls'; port: number }[]) {
+  const ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
+  for (const l of listen) ports[l.transport] ??= l.port;
+  return ports;
 }

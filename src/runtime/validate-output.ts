@@ -15,7 +15,7 @@ export type Checked =
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 const SAFE_TEXT = /^[^\r\n\0]*$/;
 const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
-const FIELD_ROOTS = new Set(['ruri', 'from', 'to', 'pai', 'ppi', 'response']);
+const FIELD_ROOTS = new Set(['ruri', 'from', 'to', 'pai', 'ppi', 'contact', 'response']);
 const MEDIA_KEYS = new Set([
   'codecs',
   'strip',

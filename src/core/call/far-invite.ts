@@ -7,7 +7,7 @@
 import { parseMessage, type SipMessage } from '../../edge/sip/index.ts';
 import type { RouteCandidate } from '../routing/route-plan.ts';
 import { MANAGED_REQUEST, passThroughHeaders } from '../sip/messages.ts';
-import { type ArrivalHosts, hideTopology } from '../sip/topology.ts';
+import { type ArrivalHosts, hideTopology, ruleContact } from '../sip/topology.ts';
 import type { Call } from './call.ts';
 import { runHook } from './hooks.ts';
 import type { CallServices } from './services.ts';
@@ -41,6 +41,8 @@ export function buildFarInvite(
     services.observer,
   );
   const headers = passThroughHeaders(msg, MANAGED_REQUEST);
+  const contact = ruleContact(msg, arrival, candidate.peer.transport, services.settings.listenPorts);
+  if (contact !== undefined) headers.Contact = contact;
   const from = msg.get('From');
   const to = msg.get('To');
   if (from !== undefined) headers.From = from;

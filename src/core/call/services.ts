@@ -14,6 +14,8 @@ export interface CoreSettings {
   minSe: number;
   /** Tenant limits, keyed by the value rules put in the `tenant` call variable. */
   tenants: Record<string, { maxCalls?: number; cps?: number }>;
+  /** The SBC's SIP port per transport (for a Contact whose host a rule set, see ruleContact). */
+  listenPorts: Partial<Record<'udp' | 'tcp' | 'tls', number>>;
 }
 
 export const DEFAULT_SETTINGS: CoreSettings = {
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: CoreSettings = {
   sessionExpires: 1800,
   minSe: 90,
   tenants: {},
+  listenPorts: {},
 };
 
 export interface CallServices {

@@ -26,6 +26,7 @@ const ADDRESS_HEADERS: Record<string, string> = {
   to: 'To',
   pai: 'P-Asserted-Identity',
   ppi: 'P-Preferred-Identity',
+  contact: 'Contact',
 };
 
 export function emptyDecisions(): Decisions {

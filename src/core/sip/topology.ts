@@ -21,6 +21,7 @@ export interface ArrivalHosts {
   ruri: string;
   from: string;
   to: string;
+  contact: string;
 }
 
 function hostOfUri(text: string): string {
@@ -39,7 +40,30 @@ export function arrivalHosts(msg: SipMessage): ArrivalHosts {
     ruri: hostOfUri(msg.requestUriText),
     from: hostOfAddress(msg.get('From'), 'From'),
     to: hostOfAddress(msg.get('To'), 'To'),
+    contact: hostOfAddress(msg.get('Contact'), 'Contact'),
   };
+}
+
+/**
+ * The SBC's own Contact toward the next hop when a rule set `contact.host` (docs/language.md §4.3):
+ * that host, with the user of the edited Contact and the SBC's listening port for the transport.
+ * Teams Direct Routing finds a carrier's customer tenant by this FQDN. Undefined when no rule
+ * changed the Contact host (the edge then writes its own address).
+ */
+export function ruleContact(
+  msg: SipMessage,
+  arrival: ArrivalHosts,
+  transport: 'udp' | 'tcp' | 'tls',
+  listenPorts: Partial<Record<'udp' | 'tcp' | 'tls', number>>,
+): string | undefined {
+  const value = msg.get('Contact');
+  if (value === undefined || hostOfAddress(value, 'Contact') === arrival.contact) return undefined;
+  const r = parseNameAddr(value, 'Contact');
+  if (!r.ok || r.value.uri.kind !== 'sip') return undefined;
+  const { user, host } = r.value.uri;
+  const port = listenPorts[transport];
+  const at = user ? `${user}@` : '';
+  return `<sip:${at}${host}${port ? `:${port}` : ''}${transport === 'udp' ? '' : `;transport=${transport}`}>`;
 }
 
 function hostPort(peer: PeerAddress): { host: string; port: number } {
