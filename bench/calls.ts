@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HeldCallsMemory, memoryUnderHeldCalls } from './support/held-calls.ts';
 import { emitJson } from './support/json.ts';
-import { type EdgeMode, hasDrachtio, rssKb, startSbc } from './support/sbc.ts';
+import { cpuSeconds, type EdgeMode, hasDrachtio, rssKb, startSbc } from './support/sbc.ts';
 import { freePort, percentile, readRtt, sippPath, sleep, startSipp, statCounts } from './support/sipp.ts';
 
 const RATES = (process.env.RATES ?? '300,600,900,1200,1500,1800').split(',').map(Number);
@@ -56,6 +56,8 @@ export interface Step {
   p50: number;
   p90: number;
   p99: number;
+  /** CPU of the SBC process over the step, % of one core (JSON only: the printed table is unchanged). */
+  processCpu: number;
 }
 
 interface Figures {
@@ -111,14 +113,17 @@ async function measure(edge: EdgeMode, sipp: string): Promise<Figures> {
         break;
       }
       const calls = rate * STEP_SECONDS;
+      const cpu0 = cpuSeconds(sbc.pid);
+      const t0 = performance.now();
       const { dir: d, uac } = await uacStep(sipp, sbc.sip, rate, calls);
       await uac.done;
+      const processCpu = ((cpuSeconds(sbc.pid) - cpu0) / ((performance.now() - t0) / 1000)) * 100;
       const { ok, failed } = statCounts(d);
       const bad = failed + Math.max(0, calls - ok - failed);
       const rtt = readRtt(d);
       rmSync(d, { recursive: true, force: true });
       const [p50, p90, p99] = [50, 90, 99].map((p) => percentile(rtt, p)) as [number, number, number];
-      steps.push({ rate, calls, failed: bad, p50, p90, p99 });
+      steps.push({ rate, calls, failed: bad, p50, p90, p99, processCpu });
       console.log(
         `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}`,
       );

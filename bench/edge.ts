@@ -148,8 +148,15 @@ async function main(): Promise<void> {
     'rate(cps)  calls  failed  p50(ms)  p99(ms)  edge CPU%  b2bua CPU%  process CPU%  edge CPU ms/call',
   );
   let best: { rate: number; p50: number; p99: number } | undefined;
-  const steps: Array<{ rate: number; calls: number; failed: number; p50: number; p90: number; p99: number }> =
-    [];
+  const steps: Array<{
+    rate: number;
+    calls: number;
+    failed: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    processCpu: number;
+  }> = [];
   let memory: HeldCallsMemory | undefined;
   try {
     for (const rate of RATES) {
@@ -189,7 +196,7 @@ async function main(): Promise<void> {
       const p99 = percentile(rtt, 99);
       rmSync(dir, { recursive: true, force: true });
       const bad = failed + Math.max(0, lost);
-      steps.push({ rate, calls, failed: bad, p50, p90: percentile(rtt, 90), p99 });
+      steps.push({ rate, calls, failed: bad, p50, p90: percentile(rtt, 90), p99, processCpu: procCpu });
       console.log(
         `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ` +
           `${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${edgeCpu.toFixed(0).padStart(9)}  ${mainCpu.toFixed(0).padStart(10)}  ${procCpu.toFixed(0).padStart(12)}  ${((edgeCpu * ms) / 100 / Math.max(1, ok)).toFixed(2).padStart(16)}`,

@@ -17,9 +17,9 @@ import {
 
 function stepsTable(series: Array<{ name: string; steps: Step[] }>): string {
   const rows = series.flatMap(({ name, steps }) =>
-    steps.map((s) => [name, s.rate, s.calls, s.failed, n(s.p50), n(s.p90), n(s.p99)]),
+    steps.map((s) => [name, s.rate, s.calls, s.failed, n(s.p50), n(s.p90), n(s.p99), n(s.processCpu, 0)]),
   );
-  return table(['system', 'calls/s', 'calls', 'failed', 'p50 ms', 'p90 ms', 'p99 ms'], rows);
+  return table(['system', 'calls/s', 'calls', 'failed', 'p50 ms', 'p90 ms', 'p99 ms', 'process CPU %'], rows);
 }
 
 export function callsSection(results: BenchResults, figures: Figure[], chartsDir: string): string {

@@ -1,6 +1,7 @@
 // Markdown pieces of bench/REPORT.md shared by its sections.
 
 import type { Figure } from './charts.ts';
+import type { Step } from './results.ts';
 
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.map(String).join(' | ')} |`;
@@ -21,4 +22,11 @@ export function figureBlock(f: Figure, chartsDir: string): string {
     '',
     `Baseline: ${f.baseline}`,
   ].join('\n');
+}
+
+/** CPU per call at the busiest step without failures, and the call rate one core would carry at that cost. */
+export function cpuPerCall(steps: Step[], bestRate: number): { ms: number; perCore: number } | undefined {
+  const step = steps.find((s) => s.rate === bestRate && s.failed === 0);
+  if (!step?.processCpu) return undefined;
+  return { ms: (step.processCpu * 10) / step.rate, perCore: (step.rate * 100) / step.processCpu };
 }

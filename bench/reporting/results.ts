@@ -49,6 +49,8 @@ export interface Step {
   p50: number;
   p90: number;
   p99: number;
+  /** CPU of the process under test (the SBC, or the bare B2BUA) over the step, % of one core. */
+  processCpu?: number;
 }
 
 export interface HeldMemory {

@@ -1,6 +1,6 @@
 // The text of bench/REPORT.md around its figures: header, summary, tools, drachtio-server, runs.
 
-import { n, NOT_MEASURED, ratio, table } from './markdown.ts';
+import { cpuPerCall, n, NOT_MEASURED, ratio, table } from './markdown.ts';
 import {
   BENCHES,
   type BenchResults,
@@ -54,6 +54,15 @@ export function summary(results: BenchResults): string {
         `p50 ${n(sbc.half.p50)} ms, p99 ${n(sbc.half.p99)} ms`,
         '—',
         '—',
+      ]);
+    const cpu = cpuPerCall(sbc.steps, sbc.bestRate);
+    const base = edge ? cpuPerCall(edge.steps, edge.bestRate) : undefined;
+    if (cpu)
+      rows.push([
+        `CPU per call at the best rate (calls/s one core carries)`,
+        `${n(cpu.ms, 2)} ms (${Math.round(cpu.perCore)} calls/s)`,
+        base ? `${n(base.ms, 2)} ms (${Math.round(base.perCore)} calls/s, bare B2BUA)` : NOT_MEASURED,
+        ratio(cpu.ms, base?.ms),
       ]);
     if (sbc.memory)
       rows.push([

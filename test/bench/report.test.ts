@@ -9,13 +9,14 @@ import { afterEach, expect, it } from 'vitest';
 import { writeReport } from '../../bench/reporting/report.ts';
 import type { BenchResults } from '../../bench/reporting/results.ts';
 
-const step = (rate: number, failed: number, p50: number) => ({
+const step = (rate: number, failed: number, p50: number, processCpu = 50) => ({
   rate,
   calls: rate * 3,
   failed,
   p50,
   p90: p50 * 2,
   p99: p50 * 4,
+  processCpu,
 });
 const memory = (kbPerCall: number) => ({
   held: 100,
@@ -66,11 +67,11 @@ const RESULTS: BenchResults = {
         inproc: latency(5),
       },
     }),
-    edge: ran({ steps: [step(100, 0, 2), step(200, 0, 3)], bestRate: 200, memory: memory(12) }),
+    edge: ran({ steps: [step(100, 0, 2), step(200, 0, 3, 20)], bestRate: 200, memory: memory(12) }),
     calls: ran({
       embedded: {
         edge: 'embedded',
-        steps: [step(100, 0, 3), step(200, 7, 40)],
+        steps: [step(100, 0, 3, 25), step(200, 7, 40)],
         bestRate: 100,
         half: { rate: 50, p50: 3, p90: 5, p99: 9 },
         memory: memory(31),
@@ -155,6 +156,9 @@ it('writes REPORT.md with every section and one SVG per figure, each naming meas
   expect(md).toContain('**a quick smoke run**');
   expect(md).toContain(
     '| highest call rate with 0 failed calls | 100 calls/s | 200 calls/s (bare B2BUA) | 0.50× |',
+  );
+  expect(md).toContain(
+    '| CPU per call at the best rate (calls/s one core carries) | 2.50 ms (400 calls/s) | 1.00 ms (1000 calls/s, bare B2BUA) | 2.50× |',
   );
   expect(md).toContain('| memory per active call | 31.0 KiB | 12.0 KiB (bare B2BUA) | 2.58× |');
   expect(md).toContain(
