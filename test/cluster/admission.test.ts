@@ -13,6 +13,8 @@ import { type PostgresServer, startPostgres } from './support/postgres-server.ts
 import { type RedisServer, startRedis } from './support/redis-server.ts';
 
 const LIMIT = 4;
+/** Calls placed on each node at once. */
+const PER_NODE = 15;
 let pg: PostgresServer;
 let redis: RedisServer;
 let a: SbcUnderTest;
@@ -59,14 +61,14 @@ on request INVITE from caller {
 `);
 }
 
-/** 10 calls on each node at once, each held 3 s: all arrive while the first ones still hold their slot. */
+/** PER_NODE calls on each node at once, each held 3 s: all arrive while the first ones still hold their slot. */
 async function loadBothNodes(
   service: string,
 ): Promise<{ admitted: number; refused: number; byNode: number[] }> {
-  const load = { service, calls: 10, rate: 40, extra: ['-d', '3000'] };
+  const load = { service, calls: PER_NODE, rate: 50, extra: ['-d', '3000'] };
   await Promise.all([runUac(a.sipPort, load), runUac(b.sipPort, load)]);
   const cdrs = () => [a, b].map((n) => n.cdrs().filter((c) => c.to === service));
-  await until(() => cdrs().flat().length === 20, 'a CDR for every call');
+  await until(() => cdrs().flat().length === 2 * PER_NODE, 'a CDR for every call');
   const byNode = cdrs().map((list) => list.filter((c) => c.status === 200).length);
   return {
     admitted: byNode[0]! + byNode[1]!,
@@ -89,14 +91,14 @@ it(`a tenant limit of ${LIMIT} calls holds across both nodes under load`, async 
   expect((await health(a)).components.admission).toMatchObject({ ok: true });
   const result = await loadBothNodes('1001');
   expect(result.admitted).toBe(LIMIT);
-  expect(result.refused).toBe(20 - LIMIT);
+  expect(result.refused).toBe(2 * PER_NODE - LIMIT);
   const rejects = await Promise.all(
     [a, b].map(
       async (n) =>
         metricValue(await n.metrics(), 'sbc_admission_rejects_total', { limit: 'tenant:acme' }) ?? 0,
     ),
   );
-  expect(rejects[0]! + rejects[1]!).toBe(20 - LIMIT);
+  expect(rejects[0]! + rejects[1]!).toBe(2 * PER_NODE - LIMIT);
 }, 40_000);
 
 it('with Redis unreachable each node admits its local share and says so; back to shared when Redis returns', async () => {
