@@ -98,3 +98,18 @@ export function percentDecode(s: string): string {
   }
   return Buffer.from(bytes).toString(ascii ? 'latin1' : 'utf8');
 }
+
+/**
+ * Percent-encodes (RFC 3261 §19.1.2, §25.1 `escaped`) every character of a decoded value outside
+ * `cls`, as UTF-8 bytes, so the value can be written back into a URI and parse to the same value.
+ */
+export function escapeChars(value: string, cls: number): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    out +=
+      byte < 128 && (table[byte]! & cls) !== 0
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}

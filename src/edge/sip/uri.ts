@@ -2,6 +2,7 @@
 // absoluteURI kept opaque (RFC 4475 §3.3.2/§3.3.4: unknown schemes parse).
 
 import {
+  escapeChars,
   allDigits,
   allIn,
   HNV,
@@ -238,10 +239,17 @@ function parseTelUri(s: string, start: number): Result<TelUri> {
   return ok({ kind: 'tel', scheme: 'tel', number, global, params, raw: s });
 }
 
-/** Builds the text of a SIP URI; user and values are written as given (callers escape). */
+/**
+ * Builds the text of a SIP URI. User and password are the decoded values (as parsed, or as a rule
+ * wrote them) and are escaped here (RFC 3261 §19.1.2): a space, `@` or `>` in a user can never
+ * break the URI or the header it sits in. Parameters and headers are written as given.
+ */
 export function formatSipUri(u: Omit<SipUri, 'raw' | 'kind' | 'userRaw' | 'hostKind'>): string {
   let out = `${u.scheme}:`;
-  if (u.user !== null) out += u.password !== null ? `${u.user}:${u.password}@` : `${u.user}@`;
+  if (u.user !== null) {
+    const user = escapeChars(u.user, USER);
+    out += u.password !== null ? `${user}:${escapeChars(u.password, PASSWORD)}@` : `${user}@`;
+  }
   out += u.host;
   if (u.port !== null) out += `:${u.port}`;
   for (const p of u.params) out += p.value === null ? `;${p.name}` : `;${p.name}=${p.value}`;
