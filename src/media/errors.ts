@@ -38,15 +38,24 @@ export class MediaUnavailable extends Error {
   }
 }
 
-/** rtpengine answered a command with an error, or did not answer in time. */
+/** rtpengine's error reasons that mean the SDP it was given is at fault, not rtpengine. */
+const SDP_FAULT = /parse|sdp|invalid|incomplete|unsupported|unknown (?:protocol|transport)/i;
+
+/**
+ * rtpengine answered a command with an error, or did not answer in time. An offer or answer that
+ * rtpengine refuses for its SDP is the peer's fault (488, RFC 3261 §21.4.26); anything else is
+ * the SBC's media side failing (503).
+ */
 export class RtpengineError extends Error {
   readonly command: string;
   readonly reason: string;
+  readonly sipStatus: 488 | 503;
   constructor(command: string, reason: string) {
     super(`rtpengine ${command} failed: ${reason}`);
     this.name = 'RtpengineError';
     this.command = command;
     this.reason = reason;
+    this.sipStatus = (command === 'offer' || command === 'answer') && SDP_FAULT.test(reason) ? 488 : 503;
   }
 }
 
@@ -55,6 +64,7 @@ export function sipStatusFor(error: unknown): { status: number; reason: string }
   if (error instanceof BadSdp || error instanceof MediaPolicyError)
     return { status: 488, reason: error.reason };
   if (error instanceof MediaUnavailable) return { status: 503, reason: error.reason };
-  if (error instanceof RtpengineError) return { status: 503, reason: `media error: ${error.reason}` };
+  if (error instanceof RtpengineError)
+    return { status: error.sipStatus, reason: `media error: ${error.reason}` };
   return { status: 500, reason: 'internal media error' };
 }

@@ -212,7 +212,12 @@ export class MediaService {
           try {
             return { client, result: await run(client) };
           } catch (error) {
-            if (!isTimeout(error)) throw error;
+            if (!isTimeout(error)) {
+              // rtpengine refused the command, yet may have created the call before it failed
+              // (seen with offers it could only partly parse): drop it before giving up.
+              if (callId) await client.send('delete', { 'call-id': callId }).catch(() => undefined);
+              throw error;
+            }
             lastError = error;
             this.pool.reportTimeout(client, error);
             // The slow instance may still have created the call: ask it to drop it, whenever it can.

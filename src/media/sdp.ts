@@ -10,6 +10,10 @@ import { canonicalCodec } from './policy.ts';
 
 const MAX_SDP_BYTES = 64 * 1024;
 const MAX_LINES = 2000;
+/** A call needs a handful of streams; each one takes rtpengine ports, so a flood of m= lines is refused. */
+const MAX_MEDIA = 16;
+/** Lines that belong to the session part only (RFC 4566 §5: v, o, s, t, r, z come before any m=). */
+const SESSION_ONLY = new Set(['v', 'o', 's', 't', 'r', 'z']);
 
 export interface SdpLine {
   type: string;
@@ -78,10 +82,13 @@ export function parseSdp(text: unknown): Sdp {
     const value = match[2] as string;
     if (index === 0 && (type !== 'v' || value !== '0')) throw new BadSdp('SDP must start with v=0');
     if (type === 'm') {
+      if (sdp.media.length >= MAX_MEDIA) throw new BadSdp(`more than ${MAX_MEDIA} m= lines`);
       current = parseMediaLine(value, index + 1);
       sdp.media.push(current);
-    } else if (current) current.lines.push({ type, value });
-    else sdp.session.push({ type, value });
+    } else if (current) {
+      if (SESSION_ONLY.has(type)) throw new BadSdp(`line ${index + 1}: ${type}= inside a media section`);
+      current.lines.push({ type, value });
+    } else sdp.session.push({ type, value });
   });
   validate(sdp);
   return sdp;

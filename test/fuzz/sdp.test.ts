@@ -35,6 +35,9 @@ beforeAll(async () => {
           pingIntervalMs: 500,
         },
       },
+      // Hundreds of offers from one address in seconds: above the default per-source INVITE
+      // limit (200/s), which would answer 503 before the SDP is even read.
+      core: { flood: { perSourceCps: 100_000 } },
     },
   });
   await sbc.activate(`ruleset sdp_fuzz
