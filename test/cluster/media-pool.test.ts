@@ -18,7 +18,19 @@ import { requireTool } from '../support/system-tools.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  // Every cleanup runs even when one fails, so no rtpengine is left behind.
+  const results = [];
+  for (const cleanup of cleanups.splice(0).reverse())
+    results.push(
+      await Promise.resolve()
+        .then(cleanup)
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+    );
+  const failed = results.find((r) => r !== undefined);
+  if (failed) throw failed;
 });
 
 /** A cleanup the test may also run itself, earlier. */
