@@ -2,8 +2,8 @@
 //
 // Memory under V8 is a sawtooth: the heap, and RSS with it, climbs for a minute or two and drops
 // at each full (mark-compact) GC. A straight line through raw samples mistakes a rising tooth for
-// a leak. So each resource is judged by its floors: the samples from 20 % of the load on (warm-up
-// left out) are cut into windows at least 1.25 full-GC intervals long (the interval is measured
+// a leak. So each resource is judged by its floors: the samples of the second half of the load
+// (RSS settles only after minutes: the allocator keeps the pages V8 once used) are cut into windows at least 1.25 full-GC intervals long (the interval is measured
 // during the run from V8's major-GC count; 60 s at least), the lowest value of each window is its
 // floor, and the least-squares slope through the floors, projected over one hour, is compared
 // with a threshold: the larger of 10 % of the mean and an absolute floor (RSS 16 MiB, heap 8 MiB,
@@ -100,7 +100,7 @@ function floorsOf(samples: SoakSample[], key: Resource, windowS: number): Array<
 export function trends(underLoad: SoakSample[]): Trend[] {
   const t0 = underLoad[0]?.t ?? 0;
   const span = (underLoad.at(-1)?.t ?? 0) - t0;
-  const judged = underLoad.filter((s) => s.t >= t0 + 0.2 * span);
+  const judged = underLoad.filter((s) => s.t >= t0 + 0.5 * span);
   const gc = majorGcInterval(underLoad);
   return RESOURCES.map(({ key, name, unit, floor, memory }) => {
     const values = judged.map((s) => s[key]);
@@ -138,6 +138,6 @@ export function trends(underLoad: SoakSample[]): Trend[] {
 }
 
 export const RULE_TEXT =
-  'floors (lowest value per window of ≥ 1.25 full-GC intervals, 60 s at least) from 20 % of the load on; ' +
+  'floors (lowest value per window of ≥ 1.25 full-GC intervals, 60 s at least) in the second half of the load; ' +
   'growing when their least-squares slope projected over one hour exceeds max(10 % of the mean; RSS 16 MiB, ' +
   'heap 8 MiB, handles 10, fds 10) and twice its standard error';
