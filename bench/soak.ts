@@ -10,11 +10,13 @@
 //   --reload-every  seconds between activations, 10-600 (default 60)
 //   --media         anchor every call's media in an rtpengine the SBC spawns
 // Exit code: 0 when every resource is flat and no call or reload failed, 1 otherwise.
+// BENCH_JSON=file also writes every sample and the verdicts there as JSON.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { emitJson } from './support/json.ts';
 import { fdCount, rssKb, startSbc, sumMetrics, TOKEN } from './support/sbc.ts';
 import { majorGcInterval, RESOURCES, RULE_TEXT, type SoakSample, trends } from './support/soak-verdict.ts';
 import { callsInFlight, freePort, sippPath, sleep, startSipp, statCounts } from './support/sipp.ts';
@@ -214,6 +216,20 @@ try {
         : `VERDICT: flat — memory, handles and file descriptors did not grow over ${MINUTES} min` +
           (callsBad ? ', but calls or reloads failed' : ''),
   );
+  emitJson({
+    minutes: MINUTES,
+    rate: RATE,
+    holdS: HOLD_S,
+    reloadEveryS: RELOAD_S,
+    media: MEDIA,
+    calls: { ok, failed, lost },
+    reloads,
+    reloadErrors,
+    before,
+    after,
+    samples,
+    trends: judged,
+  });
   process.exitCode = bad ? 1 : 0;
 } finally {
   uac?.child.kill('SIGKILL');

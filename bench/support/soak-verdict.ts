@@ -3,8 +3,9 @@
 // Memory under V8 is a sawtooth: the heap, and RSS with it, climbs for a minute or two and drops
 // at each full (mark-compact) GC. A straight line through raw samples mistakes a rising tooth for
 // a leak. So each resource is judged by its floors: the samples of the second half of the load
-// (RSS settles only after minutes: the allocator keeps the pages V8 once used) are cut into windows at least 1.25 full-GC intervals long (the interval is measured
-// during the run from V8's major-GC count; 60 s at least), the lowest value of each window is its
+// (RSS settles only after minutes: the allocator keeps the pages V8 once used) are cut into
+// windows at least one full-GC interval long (measured during the run from V8's major-GC count;
+// 60 s at least), so that each window holds a trough; the lowest value of each window is its
 // floor, and the least-squares slope through the floors, projected over one hour, is compared
 // with a threshold: the larger of 10 % of the mean and an absolute floor (RSS 16 MiB, heap 8 MiB,
 // handles 10, fds 10). The slope must also stand out of its own noise (more than twice its
@@ -105,7 +106,7 @@ export function trends(underLoad: SoakSample[]): Trend[] {
   return RESOURCES.map(({ key, name, unit, floor, memory }) => {
     const values = judged.map((s) => s[key]);
     const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-    const windowS = memory && gc !== undefined ? Math.max(MIN_WINDOW_S, 1.25 * gc) : MIN_WINDOW_S;
+    const windowS = memory && gc !== undefined ? Math.max(MIN_WINDOW_S, gc) : MIN_WINDOW_S;
     const floors = floorsOf(judged, key, windowS);
     const perSecond = slope(floors);
     const perHour = Number.isFinite(perSecond) ? perSecond * 3600 : Number.NaN;
@@ -138,6 +139,6 @@ export function trends(underLoad: SoakSample[]): Trend[] {
 }
 
 export const RULE_TEXT =
-  'floors (lowest value per window of ≥ 1.25 full-GC intervals, 60 s at least) in the second half of the load; ' +
+  'floors (lowest value per window of ≥ one full-GC interval, 60 s at least) in the second half of the load; ' +
   'growing when their least-squares slope projected over one hour exceeds max(10 % of the mean; RSS 16 MiB, ' +
   'heap 8 MiB, handles 10, fds 10) and twice its standard error';
