@@ -17,6 +17,7 @@ import { cryptoLine, keysFromSdp, newKeys, SrtpContext, type SrtpKeys } from '..
 import { RawCallee, RawCaller, type PlacedCall } from './support/raw-sip.ts';
 import {
   childPids,
+  closeLeg,
   cpuSeconds,
   type Leg,
   legSdp,
@@ -143,8 +144,8 @@ async function runLevel(calls: number) {
   const sum = (pick: (p: (typeof pairs)[number]) => number) => pairs.reduce((t, p) => t + pick(p), 0);
   const setups = pairs.map((p) => p.call!.setupMs).sort((a, b) => a - b);
   for (const p of pairs) {
-    p.caller.socket.close();
-    p.callee.socket.close();
+    closeLeg(p.caller);
+    closeLeg(p.callee);
   }
   callees.clear();
   return {

@@ -11,6 +11,8 @@ const PAYLOAD = encodeUlaw(tone(1000, 160));
 
 export interface Leg {
   socket: Socket;
+  /** Holds port + 1, where rtpengine sends RTCP (RFC 3550 §11), so no other leg receives it. */
+  rtcp: Socket;
   port: number;
   received: number;
   checked: number;
@@ -20,27 +22,45 @@ export interface Leg {
   verify?: SrtpContext;
 }
 
-export async function openLeg(): Promise<Leg> {
+async function bindUdp(port: number): Promise<Socket | undefined> {
   const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  socket.setRecvBufferSize(1 << 20); // capped by net.core.rmem_max
-  const leg: Leg = {
-    socket,
-    port: socket.address().port,
-    received: 0,
-    checked: 0,
-    failed: 0,
-    packets: [],
-    sendTo: 0,
-  };
-  socket.on('message', (message) => {
-    leg.received += 1;
-    if (leg.verify && leg.received % 25 === 0) {
-      leg.checked += 1;
-      if (!leg.verify.unprotect(message)) leg.failed += 1;
-    }
+  return new Promise((resolve) => {
+    socket.once('error', () => {
+      socket.close();
+      resolve(undefined);
+    });
+    socket.bind(port, '127.0.0.1', () => resolve(socket));
   });
-  return leg;
+}
+
+/** A leg's RTP socket, with its RTCP port (+1) held too: rtpengine sends SRTCP there. */
+export async function openLeg(): Promise<Leg> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const socket = (await bindUdp(0))!;
+    const port = socket.address().port;
+    const rtcp = port < 65535 ? await bindUdp(port + 1) : undefined;
+    if (!rtcp) {
+      socket.close();
+      continue;
+    }
+    rtcp.on('message', () => {});
+    socket.setRecvBufferSize(1 << 20); // capped by net.core.rmem_max
+    const leg: Leg = { socket, rtcp, port, received: 0, checked: 0, failed: 0, packets: [], sendTo: 0 };
+    socket.on('message', (message) => {
+      leg.received += 1;
+      if (leg.verify && leg.received % 25 === 0) {
+        leg.checked += 1;
+        if (!leg.verify.unprotect(message)) leg.failed += 1;
+      }
+    });
+    return leg;
+  }
+  throw new Error('no free pair of UDP ports for an RTP leg');
+}
+
+export function closeLeg(leg: Leg): void {
+  leg.socket.close();
+  leg.rtcp.close();
 }
 
 /** A one-codec (PCMU, 20 ms) audio SDP for a leg. */
