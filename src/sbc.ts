@@ -102,14 +102,12 @@ export async function startSbc(config: Config, logger: Logger, version: string):
   try {
     const restored = await admin.ruleSets.restoreActive();
     if (restored) {
-      metrics.activeRuleVersion.set(restored.version);
       logger.info({ version: restored.version, hash: restored.hash }, 'rule set restored');
     } else if ((await admin.ruleSets.list()).length === 0) {
       // A fresh data directory: the shipped default rule set becomes version 1, so calls work at once.
       const files = { 'main.rules': readFileSync(join(DEFAULT_RULES, 'main.rules'), 'utf8') };
       const { version } = await admin.ruleSets.upload({ files, author: 'sbc', message: 'default rule set' });
       await admin.ruleSets.activate(version.version, 'sbc');
-      metrics.activeRuleVersion.set(version.version);
       logger.info({ version: version.version }, 'default rule set loaded (rules/default)');
     }
   } catch (error) {
@@ -122,8 +120,7 @@ export async function startSbc(config: Config, logger: Logger, version: string):
       void admin.ruleSets.followActive().then(
         (version) => {
           if (!version) return;
-          metrics.activeRuleVersion.set(version.version);
-          logger.info({ version: version.version, hash: version.hash }, 'rule set activated by another node');
+              logger.info({ version: version.version, hash: version.hash }, 'rule set activated by another node');
         },
         (error: unknown) =>
           logger.error(

@@ -116,7 +116,17 @@ export function createAdminServer(options: AdminServerOptions) {
   });
 
   const audit = createAudit(options.logger);
-  const ruleSets = new RuleSets(options.stores.rules, options.activator);
+  // Every way a version becomes active (API, rollback, `--watch`, start-up, another node) passes
+  // here, so the gauge is set in one place.
+  const inner = options.activator;
+  const activator: RuleActivator = {
+    activate: async (version) => {
+      await inner.activate(version);
+      options.metrics.activeRuleVersion.set(version.version);
+    },
+    ...(inner.pinnedCalls ? { pinnedCalls: () => inner.pinnedCalls!() } : {}),
+  };
+  const ruleSets = new RuleSets(options.stores.rules, activator);
   app.register(async (scope) => {
     registerStatusRoutes(scope, {
       version: options.version,

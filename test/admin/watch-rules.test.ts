@@ -97,6 +97,11 @@ it('loads DIR at start, activates each clean save, keeps the running version on 
   await until(() => activations() === 3, 'the reload after the fix');
   list = await versions();
   expect(list.find((v) => v.active)).toMatchObject({ version: 4, author: 'watch' });
+  // The gauge follows activations that did not come through the API.
+  const metrics = await fetch(`http://127.0.0.1:${adminPort}/metrics`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  expect(await metrics.text()).toMatch(/^sbc_rule_active_version 4$/m);
 
   proc.child.kill('SIGTERM');
   expect(await proc.exited).toBe(0);

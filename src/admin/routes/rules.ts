@@ -225,7 +225,6 @@ export function registerRuleRoutes(app: FastifyInstance, options: RuleRoutesOpti
           'activate',
         );
         metrics.ruleActivations.inc({ kind: 'activate', result: 'ok' });
-        metrics.activeRuleVersion.set(result.activation.version);
         audit(request, 'rules.activate', `v${result.activation.version}`, {
           previous: result.activation.previous,
           changed: result.changed,
@@ -257,7 +256,6 @@ export function registerRuleRoutes(app: FastifyInstance, options: RuleRoutesOpti
       try {
         const result = await ruleSets.rollback(request.body.version, request.principal?.name ?? '');
         metrics.ruleActivations.inc({ kind: 'rollback', result: 'ok' });
-        metrics.activeRuleVersion.set(result.activation.version);
         audit(request, 'rules.rollback', `v${result.activation.version}`, {
           previous: result.activation.previous,
           changed: result.changed,
