@@ -24,9 +24,16 @@ export function figureBlock(f: Figure, chartsDir: string): string {
   ].join('\n');
 }
 
-/** CPU per call at the busiest step without failures, and the call rate one core would carry at that cost. */
-export function cpuPerCall(steps: Step[], bestRate: number): { ms: number; perCore: number } | undefined {
-  const step = steps.find((s) => s.rate === bestRate && s.failed === 0);
+/** Setup time (p99, ms) under which a step counts as carried, not merely survived. */
+export const P99_BOUND_MS = 100;
+
+/** The busiest step with no failed call and p99 setup within P99_BOUND_MS. */
+export function boundedStep(steps: Step[]): Step | undefined {
+  return steps.filter((s) => s.failed === 0 && s.p99 <= P99_BOUND_MS).sort((a, b) => b.rate - a.rate)[0];
+}
+
+/** CPU per call at a step, and the call rate one core would carry at that cost. */
+export function cpuPerCall(step: Step | undefined): { ms: number; perCore: number } | undefined {
   if (!step?.processCpu) return undefined;
   return { ms: (step.processCpu * 10) / step.rate, perCore: (step.rate * 100) / step.processCpu };
 }
