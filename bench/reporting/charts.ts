@@ -93,7 +93,7 @@ export function cpsFigure(results: BenchResults): Figure | undefined {
       file: 'cps-failed.svg',
       title: 'Call rate vs failed calls',
       measured:
-        'sipp UAC → SBC (rules on, media off) → sipp UAS on loopback; the rate rises step by step until a step has a failed call. Failed = sipp failures + calls never completed.',
+        'sipp UAC → SBC (rules on, media off) → sipp UAS on loopback, sipp on the same cores; the rate rises step by step until a step has a failed call or the time budget ends. Failed = sipp failures + calls never completed.',
       baseline:
         'the same ramp through a bare drachtio-srf B2BUA on the same embedded edge (bench/edge.ts): the cost of the edge and srf alone, without rules or the signaling core.',
     },
@@ -135,13 +135,33 @@ export function latencyFigure(results: BenchResults): Figure | undefined {
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'rate', type: 'quantitative', title: 'offered call rate (calls/s)' },
-        y: { field: 'ms', type: 'quantitative', title: 'setup latency (ms)', scale: { type: 'symlog' } },
+        y: {
+          field: 'ms',
+          type: 'quantitative',
+          title: 'setup latency (ms)',
+          scale: { type: 'symlog' },
+          axis: { values: [0, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] },
+        },
         color: legendColor,
         strokeDash: {
           field: 'percentile',
           type: 'nominal',
           title: 'percentile',
-          legend: { symbolType: 'stroke' },
+          scale: {
+            domain: ['p50', 'p90', 'p99'],
+            range: [
+              [1, 0],
+              [6, 3],
+              [2, 2],
+            ],
+          },
+          legend: {
+            symbolType: 'stroke',
+            symbolStrokeColor: '#333',
+            symbolStrokeWidth: 2,
+            symbolOpacity: 1,
+            labelExpr: "{ p50: 'p50 (solid)', p90: 'p90 (dashed)', p99: 'p99 (dotted)' }[datum.label]",
+          },
         },
       },
     },
@@ -206,9 +226,9 @@ export function memoryFigure(results: BenchResults): Figure | undefined {
   ];
   const rows = series.flatMap(({ system, memory }) =>
     (memory?.samples ?? []).map((s) => ({
-      system: `${system}: ${memory!.kbPerCall.toFixed(1)} KiB/call`,
+      system: `${system}: ${memory!.kbPerCall.toFixed(1)} KiB/call (idle ${(memory!.idleKb / 1024).toFixed(0)} MiB)`,
       calls: s.calls,
-      rssMiB: s.rssKb / 1024,
+      rssMiB: (s.rssKb - memory!.idleKb) / 1024,
     })),
   );
   if (rows.length === 0) return undefined;
@@ -219,7 +239,7 @@ export function memoryFigure(results: BenchResults): Figure | undefined {
       file: 'memory-per-call.svg',
       title: 'Memory per active call',
       measured:
-        'RSS of the process under test (/proc/PID/status) once a second while sipp builds up long calls, against the calls in flight at the UAC; KiB/call is the least-squares slope.',
+        'RSS of the process under test (/proc/PID/status) once a second while sipp builds up long calls, minus its RSS just before, against the calls in flight at the UAC; KiB/call is the least-squares slope. Taken after the call-rate ramp, so idle RSS includes what the ramp grew.',
       baseline:
         'the same process idle (0 calls, the first point of each line) and a bare drachtio-srf B2BUA on the same embedded edge holding the same calls.',
     },
@@ -228,7 +248,7 @@ export function memoryFigure(results: BenchResults): Figure | undefined {
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'calls', type: 'quantitative', title: 'calls in flight' },
-        y: { field: 'rssMiB', type: 'quantitative', title: 'RSS (MiB)', scale: { zero: false } },
+        y: { field: 'rssMiB', type: 'quantitative', title: 'RSS above idle (MiB)' },
         color: legendColor,
       },
     },
