@@ -9,7 +9,7 @@
 // same rtpengine driven by the media layer directly (bench/media.ts), run just before in
 // `npm run bench:media`.
 
-import { MediaService } from '../src/media/index.ts';
+import { rtpengineProbe } from '../test/media/support/engine.ts';
 import { requireTool } from '../test/support/system-tools.ts';
 import { freePort } from '../test/support/ports.ts';
 import { startSbcUnderTest } from '../test/support/sbc-under-test.ts';
@@ -59,22 +59,7 @@ const sbc = await startSbcUnderTest({
 const rtpengine = childPids(sbc.proc.child.pid!)[0];
 if (rtpengine === undefined) throw new Error('the SBC started no rtpengine');
 // A second ng client of the same rtpengine, to count the calls it still holds.
-const probe = await MediaService.start({
-  rtpengine: {
-    mode: 'external',
-    binary: 'rtpengine',
-    host: '127.0.0.1',
-    ngPort,
-    portMin: 0,
-    portMax: 0,
-    interface: '',
-    endpoints: [{ host: '127.0.0.1', port: ngPort }],
-    timeoutMs: 3000,
-    pingIntervalMs: 60_000,
-    dtmfLogPort: 0,
-  },
-  ringbackFile: '',
-});
+const probe = await rtpengineProbe(ngPort);
 
 /** Per-call legs, found by the callee from the Request-URI user (`c<index>`). */
 const callees = new Map<string, Leg>();

@@ -82,9 +82,9 @@ export async function startSbc(config: Config, logger: Logger, version: string):
         calls: () => core.core.calls(),
         ruleErrors: () => rules.recentErrors(),
       },
-      ...(config.store.kind === 'postgres' || config.redis.url
-        ? { components: clusterHealth(config, stores, core) }
-        : {}),
+      ...components(config, stores, core),
+      // Not ready while calls needing media would be refused (issue: media, item 1).
+      ...(config.media.rtpengine.mode !== 'off' ? { readiness: { media: () => mediaHealth(core).ok } } : {}),
       ...(config.admin.token ? { bootstrapToken: config.admin.token } : {}),
       ...(config.admin.tls ? { tls: readTls(config.admin.tls) } : {}),
     });
@@ -163,6 +163,22 @@ export async function startSbc(config: Config, logger: Logger, version: string):
 }
 
 /** What /health reports when stores or admission counters are shared with other nodes. */
+/** What /health reports on, when there is more than this process: shared stores, rtpengine. */
+function components(config: Config, stores: Stores, core: ReturnType<typeof startCore>) {
+  const parts = {
+    ...(config.store.kind === 'postgres' || config.redis.url ? clusterHealth(config, stores, core) : {}),
+    ...(config.media.rtpengine.mode !== 'off' ? { media: () => mediaHealth(core) } : {}),
+  };
+  return Object.keys(parts).length > 0 ? { components: parts } : {};
+}
+
+/** rtpengine's state for /health: calls needing media get 503 while it is not ok. */
+function mediaHealth(core: ReturnType<typeof startCore>): { ok: boolean; detail: string } {
+  const health = core.media();
+  if (!health) return { ok: false, detail: 'rtpengine not started yet' };
+  return { ok: health.ok, detail: `${health.message}; ${health.sessions} sessions` };
+}
+
 function clusterHealth(
   config: Config,
   stores: Stores,

@@ -9,7 +9,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
 import { type EmbeddedEdge, startEmbeddedEdge } from '../edge/embedded-edge.ts';
 import type { TableSource } from '../runtime/index.ts';
-import { MediaService } from '../media/index.ts';
+import { type MediaHealth, MediaService } from '../media/index.ts';
 import { RedisCounters } from '../cluster/redis-counters.ts';
 import type { CountersStatus } from './admission/counters.ts';
 import { RtpengineBridge } from './call/rtpengine-bridge.ts';
@@ -22,6 +22,8 @@ export interface StartedCore {
   core: SignalingCore;
   /** Where admission counts are kept now (shared through Redis, or this node's share). */
   admission(): CountersStatus;
+  /** rtpengine as the media layer sees it; undefined when media is off or not started yet. */
+  media(): MediaHealth | undefined;
   /** Starts the edge (embedded) and connects the core to it. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -80,6 +82,7 @@ export function startCore(
     versions,
     core: started,
     admission: () => counters?.status() ?? { mode: 'memory', detail: 'counted in this node' },
+    media: () => media?.health(),
     async start() {
       await counters?.start();
       if (config.media.rtpengine.mode !== 'off') {

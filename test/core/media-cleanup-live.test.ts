@@ -4,8 +4,8 @@
 // is empty afterwards, while it did hold sessions during the batch.
 
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { MediaService } from '../../src/media/index.ts';
-import { portRange } from '../media/support/engine.ts';
+import type { MediaService } from '../../src/media/index.ts';
+import { portRange, rtpengineProbe } from '../media/support/engine.ts';
 import { stopAll } from '../edge/support/sipp.ts';
 import { freePort } from '../support/ports.ts';
 import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
@@ -26,22 +26,7 @@ beforeAll(async () => {
     },
   });
   // A second client of the same rtpengine, to read its call list.
-  probe = await MediaService.start({
-    rtpengine: {
-      mode: 'external',
-      binary: 'rtpengine',
-      host: '127.0.0.1',
-      ngPort,
-      portMin: 0,
-      portMax: 0,
-      interface: '',
-      endpoints: [{ host: '127.0.0.1', port: ngPort }],
-      timeoutMs: 1000,
-      pingIntervalMs: 60_000,
-      dtmfLogPort: 0,
-    },
-    ringbackFile: '',
-  });
+  probe = await rtpengineProbe(ngPort);
 }, 30_000);
 
 afterEach(async () => {

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { decodeUlaw, encodeUlaw, powerAt } from '../media/support/g711.ts';
 import { portRange } from '../media/support/engine.ts';
-import { RtpPeer, sleep } from '../media/support/rtp.ts';
+import { RtpPeer } from '../media/support/rtp.ts';
 import { stopAll } from '../edge/support/sipp.ts';
 import { freePort } from '../support/ports.ts';
 import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
 import { requireTool } from '../support/system-tools.ts';
-import { messages, runUac, startUas } from './support.ts';
+import { messages, numberWritten, runUac, startUas } from './support.ts';
 
 let sbc: SbcUnderTest;
 const ports = portRange(100);
@@ -57,21 +57,6 @@ on request INVITE from caller {
   route core
 }
 `;
-}
-
-/** The port a sipp scenario wrote (`exec echo`) once it read it from the SBC's SDP. */
-async function portFile(path: string, timeoutMs = 8000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const port = Number(readFileSync(path, 'utf8').trim());
-      if (port > 0) return port;
-    } catch {
-      // not written yet
-    }
-    if (Date.now() > deadline) throw new Error(`${path} was not written`);
-    await sleep(20);
-  }
 }
 
 const silence = () => encodeUlaw(new Array(160).fill(0));
@@ -130,8 +115,8 @@ it('injects SIP INFO digits into the media of an RFC 2833 leg, and sends that le
       port: uacPort,
       extra: ['-set', 'rtp', String(caller.port), '-set', 'out', out, '-d', '800'],
     });
-    const calleeSendsTo = await portFile(join(out, 'callee-sends-to'));
-    const callerSendsTo = await portFile(join(out, 'caller-sends-to'));
+    const calleeSendsTo = await numberWritten(join(out, 'callee-sends-to'));
+    const callerSendsTo = await numberWritten(join(out, 'caller-sends-to'));
     const te = Number(readFileSync(join(out, 'telephone-event'), 'utf8').trim());
     expect(te).toBeGreaterThanOrEqual(96);
     // Both streams flow (rtpengine injects a digit into the stream one party sends to the other).

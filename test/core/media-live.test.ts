@@ -3,11 +3,10 @@
 // needing media while no rtpengine is available gets 503.
 
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { MediaService } from '../../src/media/index.ts';
 import { NgClient } from '../../src/media/ng-client.ts';
 import { freePort } from '../edge/support/ports.ts';
 import { startSipp, stopAll } from '../edge/support/sipp.ts';
-import { portRange } from '../media/support/engine.ts';
+import { portRange, rtpengineProbe } from '../media/support/engine.ts';
 import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
 import { requireTool } from '../support/system-tools.ts';
 import { messages, runUac, scenarioArgs, startLines, startUas, wait } from './support.ts';
@@ -53,6 +52,8 @@ on request INVITE from caller {
 const audioPort = (sdp: string) => Number(/^m=audio (\d+)/m.exec(sdp)?.[1]);
 
 it('anchors the call in rtpengine and deletes its session when the call ends', async () => {
+  const health = (await sbc.api('GET', '/health')).json as { components: Record<string, { ok: boolean }> };
+  expect(health.components.media).toMatchObject({ ok: true });
   const uacPort = await freePort();
   const uas = await startUas('uas', 1);
   await sbc.activate(rules(uacPort, uas.port));
@@ -68,22 +69,7 @@ it('anchors the call in rtpengine and deletes its session when the call ends', a
   expect(audioPort(answer)).toBeGreaterThanOrEqual(ports.portMin);
   expect(audioPort(answer)).toBeLessThanOrEqual(ports.portMax);
   // rtpengine holds no call any more.
-  const probe = await MediaService.start({
-    rtpengine: {
-      mode: 'external',
-      binary: 'rtpengine',
-      host: '127.0.0.1',
-      ngPort,
-      portMin: 0,
-      portMax: 0,
-      interface: '',
-      endpoints: [{ host: '127.0.0.1', port: ngPort }],
-      timeoutMs: 1000,
-      pingIntervalMs: 60_000,
-      dtmfLogPort: 0,
-    },
-    ringbackFile: '',
-  });
+  const probe = await rtpengineProbe(ngPort);
   try {
     await wait(300);
     expect(await probe.rtpengineCallIds()).toEqual([]);
@@ -102,6 +88,17 @@ it('refuses a call that needs media with 503 while no rtpengine is available', a
     const uac = await runUac(broken.sipPort, { port: uacPort });
     expect(startLines(messages(uac), /^SIP\/2\.0 [2-6]/)).toEqual(['SIP/2.0 503 Service Unavailable']);
     expect(broken.cdrs().at(-1)).toMatchObject({ status: 503, cause: 'media' });
+    // …and says so: /health is degraded naming rtpengine, /ready is 503 on its media check.
+    const health = (await broken.api('GET', '/health')).json as {
+      status: string;
+      components: Record<string, { ok: boolean; detail: string }>;
+    };
+    expect(health.status).toBe('degraded');
+    expect(health.components.media?.ok).toBe(false);
+    expect(health.components.media?.detail).toMatch(/no rtpengine available/);
+    const ready = await broken.api('GET', '/ready');
+    expect(ready.status).toBe(503);
+    expect((ready.json as { checks: Record<string, boolean> }).checks.media).toBe(false);
   } finally {
     await broken.close();
   }

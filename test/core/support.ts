@@ -103,3 +103,18 @@ export function startLines(trace: string, pattern: RegExp): string[] {
 }
 
 export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The number a sipp scenario wrote to a file (`<exec command="echo … > file"/>`), once it is there. */
+export async function numberWritten(path: string, timeoutMs = 8000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = Number(readFileSync(path, 'utf8').trim());
+      if (value > 0) return value;
+    } catch {
+      // not written yet
+    }
+    if (Date.now() > deadline) throw new Error(`${path} was not written`);
+    await wait(20);
+  }
+}

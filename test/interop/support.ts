@@ -78,6 +78,15 @@ export async function startProfile(
     await sbc.close();
     throw new Error(`activate failed: ${act.status} ${act.text}`);
   }
+  // Calls needing media are refused (503) until rtpengine answers: wait until /ready says so.
+  const deadline = Date.now() + 15_000;
+  while ((await sbc.api('GET', '/ready')).status !== 200) {
+    if (Date.now() > deadline) {
+      await sbc.close();
+      throw new Error('the SBC did not become ready (rtpengine?)');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { sbc, ports, close: () => sbc.close() };
 }
 

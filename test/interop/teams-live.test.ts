@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { STRICT_ATTRIBUTES } from '../../src/media/index.ts';
 import { stopAll } from '../edge/support/sipp.ts';
-import { messages, startLines } from '../core/support.ts';
-import { RtpPeer, sleep } from '../media/support/rtp.ts';
+import { messages, numberWritten, startLines } from '../core/support.ts';
+import { RtpPeer } from '../media/support/rtp.ts';
 import { keysFromSdp } from '../media/support/srtp.ts';
 import {
   messageStarting,
@@ -53,21 +53,6 @@ afterEach(async () => {
 afterAll(async () => {
   await teams?.close();
 });
-
-/** The port a sipp scenario wrote (`exec echo`) once it read it from the SBC's SDP. */
-async function portFile(path: string, timeoutMs = 8000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const port = Number(readFileSync(path, 'utf8').trim());
-      if (port > 0) return port;
-    } catch {
-      // not written yet
-    }
-    if (Date.now() > deadline) throw new Error(`${path} was not written`);
-    await sleep(20);
-  }
-}
 
 const teamsCaller = (caller: string, extra: string[] = []) => [
   ...['-set', 'caller', caller, '-set', 'fromhost', 'sip.pstnhub.microsoft.com', '-set', 'rtp', '27862'],
@@ -160,7 +145,7 @@ describe('Teams → operator core', () => {
       const call = placeCall(teams, CORE, 'interop:core-caller-info', '4085551212', [
         ...['-set', 'rtp', String(coreMedia.port), '-set', 'out', out, '-d', '800'],
       ]);
-      const coreSendsTo = await portFile(join(out, 'caller-sends-to'));
+      const coreSendsTo = await numberWritten(join(out, 'caller-sends-to'));
       const te = Number(readFileSync(join(out, 'telephone-event'), 'utf8').trim());
       // rtpengine encrypts toward Teams with the key it offered Teams (RFC 4568 SDES).
       const key = readFileSync(join(out, 'srtp-key'), 'utf8').trim();

@@ -5,7 +5,7 @@
  */
 import { requireTool } from '../../support/system-tools.ts';
 import { freePort } from '../../support/ports.ts';
-import type { MediaServiceConfig } from '../../../src/media/media-service.ts';
+import { MediaService, type MediaServiceConfig } from '../../../src/media/media-service.ts';
 
 /** An RTP port range (4 ports a call) unlikely to collide with another test file running at the same time. */
 export function portRange(size = 200): { portMin: number; portMax: number } {
@@ -35,4 +35,27 @@ export async function spawnConfig(
     },
     ringbackFile: '',
   };
+}
+
+/**
+ * A second ng client of an rtpengine someone else started (an `sbc run` under test), to read its
+ * call list (`rtpengineCallIds`) the way an operator would: through the media layer, `external` mode.
+ */
+export async function rtpengineProbe(ngPort: number): Promise<MediaService> {
+  return MediaService.start({
+    rtpengine: {
+      mode: 'external',
+      binary: 'rtpengine',
+      host: '127.0.0.1',
+      ngPort,
+      portMin: 0,
+      portMax: 0,
+      interface: '',
+      endpoints: [{ host: '127.0.0.1', port: ngPort }],
+      timeoutMs: 3000,
+      pingIntervalMs: 60_000,
+      dtmfLogPort: 0,
+    },
+    ringbackFile: '',
+  });
 }
