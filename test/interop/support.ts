@@ -63,31 +63,36 @@ export async function startProfile(
       },
     },
   });
+  try {
+    await activateShipped(sbc, profile, { 'main.rules': main, 'trunks.rules': trunks });
+  } catch (error) {
+    // Whatever failed, the process started here does not outlive the test.
+    await sbc.close();
+    throw error;
+  }
+  return { sbc, ports, close: () => sbc.close() };
+}
+
+/** Uploads and activates the profile, then waits until /ready (rtpengine up: no 503 for media). */
+async function activateShipped(
+  sbc: SbcUnderTest,
+  profile: Profile,
+  files: Record<string, string>,
+): Promise<void> {
   const up = await sbc.api('POST', '/api/v1/rulesets/versions', {
-    files: { 'main.rules': main, 'trunks.rules': trunks },
+    files,
     entry: 'main.rules',
     message: `shipped ${profile} profile`,
   });
-  if (up.status !== 201) {
-    await sbc.close();
-    throw new Error(`upload failed: ${up.status} ${up.text}`);
-  }
+  if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.text}`);
   const version = (up.json as { version: { version: number } }).version.version;
   const act = await sbc.api('POST', '/api/v1/rulesets/activate', { version });
-  if (act.status !== 200) {
-    await sbc.close();
-    throw new Error(`activate failed: ${act.status} ${act.text}`);
-  }
-  // Calls needing media are refused (503) until rtpengine answers: wait until /ready says so.
+  if (act.status !== 200) throw new Error(`activate failed: ${act.status} ${act.text}`);
   const deadline = Date.now() + 15_000;
   while ((await sbc.api('GET', '/ready')).status !== 200) {
-    if (Date.now() > deadline) {
-      await sbc.close();
-      throw new Error('the SBC did not become ready (rtpengine?)');
-    }
+    if (Date.now() > deadline) throw new Error('the SBC did not become ready (rtpengine?)');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { sbc, ports, close: () => sbc.close() };
 }
 
 /** The local port a shipped peer address now has. */
