@@ -6,8 +6,8 @@
 //    highest rate with 0 failed calls is reported.
 // 2. Latency: p50/p99 setup time (INVITE sent to 200 received at the UAC, sipp -trace_rtt)
 //    at 50 % of that rate.
-// 3. Memory: RSS of the SBC process while HOLD_CALLS concurrent long calls build up, against
-//    the calls in flight; per call is the slope of that line over idle.
+// 3. Memory (taken first, on the fresh process): RSS of the SBC process while HOLD_CALLS
+//    concurrent long calls build up, against the calls in flight; per call is the slope.
 // With DRACHTIO_HOST/DRACHTIO_PORT/DRACHTIO_SECRET (and DRACHTIO_SIP, default 127.0.0.1:5060)
 // the same figures are measured with `edge.mode: external` against that drachtio-server and
 // printed side by side with the ratio. Env: RATES, STEP_SECONDS (8), HOLD_CALLS (1000);
@@ -102,6 +102,9 @@ async function measure(edge: EdgeMode, sipp: string): Promise<Figures> {
   try {
     await sbc.activate(await sbc.upload(RULES(uasPort)));
     await sleep(500);
+    const memory = await memoryUnderHeldCalls(sipp, sbc.sip, HOLD_CALLS, () => rssKb(sbc.pid));
+    figures.memory = memory;
+    await sleep(1500);
     console.log(
       `\n${edge} edge: sipp uac -> sbc ${sbc.sip} -> sipp uas 127.0.0.1:${uasPort} (rules on, media off)`,
     );
@@ -133,17 +136,15 @@ async function measure(edge: EdgeMode, sipp: string): Promise<Figures> {
     }
     figures.bestRate = best;
     if (best === 0) return figures;
-    // Latency at half the best rate.
+    // Latency at half the best rate, once what the last steps queued has drained.
+    await sleep(5000);
     const half = Math.max(1, Math.round(best / 2));
     const { dir: d, uac } = await uacStep(sipp, sbc.sip, half, half * STEP_SECONDS);
     await uac.done;
     const rtt = readRtt(d);
     rmSync(d, { recursive: true, force: true });
-    await sleep(1500);
-    const memory = await memoryUnderHeldCalls(sipp, sbc.sip, HOLD_CALLS, () => rssKb(sbc.pid));
     const at = { rate: half, p50: percentile(rtt, 50), p90: percentile(rtt, 90), p99: percentile(rtt, 99) };
     figures.half = at;
-    figures.memory = memory;
     console.log(
       `highest rate with 0 failed calls: ${best} cps; at ${half} cps: p50 ${at.p50.toFixed(1)} ms, p99 ${at.p99.toFixed(1)} ms; ` +
         `memory: ${memory.kbPerCall.toFixed(1)} KiB per active call (${memory.held} calls, RSS ${(memory.idleKb / 1024).toFixed(0)} -> ${(memory.loadedKb / 1024).toFixed(0)} MiB)`,

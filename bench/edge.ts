@@ -159,6 +159,13 @@ async function main(): Promise<void> {
   }> = [];
   let memory: HeldCallsMemory | undefined;
   try {
+    // Memory first, on the fresh process (printed after the ramp).
+    if (HOLD_CALLS > 0) {
+      memory = await memoryUnderHeldCalls(sipp, `127.0.0.1:${edgePort}`, HOLD_CALLS, () =>
+        rssKb(process.pid),
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+    }
     for (const rate of RATES) {
       if (Date.now() - started + (STEP_SECONDS + 15) * 1000 > BUDGET_MS) {
         console.log('(time budget reached)');
@@ -206,10 +213,7 @@ async function main(): Promise<void> {
       // Let the previous step's transactions drain before the next one.
       await new Promise((r) => setTimeout(r, 1500));
     }
-    if (HOLD_CALLS > 0) {
-      memory = await memoryUnderHeldCalls(sipp, `127.0.0.1:${edgePort}`, HOLD_CALLS, () =>
-        rssKb(process.pid),
-      );
+    if (memory) {
       console.log(
         `memory: ${memory.kbPerCall.toFixed(1)} KiB per active call (${memory.held} calls, RSS ${(memory.idleKb / 1024).toFixed(0)} -> ${(memory.loadedKb / 1024).toFixed(0)} MiB)`,
       );

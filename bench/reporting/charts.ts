@@ -239,7 +239,7 @@ export function memoryFigure(results: BenchResults): Figure | undefined {
       file: 'memory-per-call.svg',
       title: 'Memory per active call',
       measured:
-        'RSS of the process under test (/proc/PID/status) once a second while sipp builds up long calls, minus its RSS just before, against the calls in flight at the UAC; KiB/call is the least-squares slope. Taken after the call-rate ramp, so idle RSS includes what the ramp grew.',
+        'RSS of the process under test (/proc/PID/status) once a second while sipp builds up long calls, minus its RSS just before, against the calls in flight at the UAC; KiB/call is the least-squares slope. Taken first, on the fresh process (after a ramp the heap has room to spare).',
       baseline:
         'the same process idle (0 calls, the first point of each line) and a bare drachtio-srf B2BUA on the same embedded edge holding the same calls.',
     },

@@ -1,5 +1,6 @@
 // Memory per active call: RSS of the process under test while sipp builds up long calls, sampled
-// once a second against the calls in flight at the UAC. The per-call figure is the slope of a
+// once a second against the calls in flight at the UAC. Benches take it first, on a fresh
+// process: after a call-rate ramp the heap has room to spare and new calls barely move RSS. The per-call figure is the slope of a
 // least-squares line through the samples, so one noisy sample (a GC) does not decide it.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,10 +42,37 @@ export async function memoryUnderHeldCalls(
   rss: () => number,
   holdRate = 250,
 ): Promise<HeldCallsMemory> {
+  // A first batch of short calls warms the process up (compiled code, lazily built state), so
+  // that what the held calls add is theirs.
+  const warm = mkdtempSync(join(tmpdir(), 'bench-warm-'));
+  const warmup = startSipp(
+    sipp,
+    [
+      target,
+      ...['-sn', 'uac', '-s', '4085551212', '-i', '127.0.0.1', '-p', String(await freePort())],
+      ...[
+        '-r',
+        String(holdRate),
+        '-m',
+        String(Math.min(500, calls)),
+        '-d',
+        '100',
+        '-timeout',
+        '30s',
+        '-nostdin',
+      ],
+    ],
+    warm,
+    40_000,
+  );
+  await warmup.done;
+  rmSync(warm, { recursive: true, force: true });
+  await sleep(1000);
   const dir = mkdtempSync(join(tmpdir(), 'bench-hold-'));
   const rampS = Math.ceil(calls / holdRate);
-  // Each call lasts until all are up and sampled; sipp is killed after that.
-  const holdMs = (rampS + 10) * 1000;
+  // Each call lasts until all are up and sampled, then ends with its BYE: no dialog is left
+  // behind in the process under test for what it measures next.
+  const holdMs = (rampS + 5) * 1000;
   const idleKb = rss();
   const samples: MemorySample[] = [{ calls: 0, rssKb: idleKb }];
   const uac = startSipp(
@@ -67,6 +95,7 @@ export async function memoryUnderHeldCalls(
     }
     await sleep(1000);
     samples.push({ calls: callsInFlight(dir), rssKb: rss() });
+    await uac.done;
   } finally {
     uac.child.kill('SIGKILL');
     await uac.done;
