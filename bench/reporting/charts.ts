@@ -81,7 +81,7 @@ function rampRows(results: BenchResults): Array<Step & { system: string }> {
   ];
 }
 
-const legendColor = { field: 'system', type: 'nominal', title: null } as const;
+const legendColor = { field: 'system', type: 'nominal', title: null, legend: { labelLimit: 700 } } as const;
 
 export function cpsFigure(results: BenchResults): Figure | undefined {
   const rows = rampRows(results).map((s) => ({ ...s, failedPct: (100 * s.failed) / Math.max(1, s.calls) }));

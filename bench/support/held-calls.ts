@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callsInFlight, freePort, sleep, startSipp } from './sipp.ts';
+import { callsInFlight, freePort, sleep, startSipp, statRows } from './sipp.ts';
 
 export interface MemorySample {
   calls: number;
@@ -89,6 +89,9 @@ export async function memoryUnderHeldCalls(
   try {
     for (let s = 0; s < rampS + 5; s++) {
       await sleep(1000);
+      // sipp's first statistics row is written at its start (all zeros): until the next one the
+      // calls in flight are unknown, not 0.
+      if (statRows(dir).length < 2) continue;
       const inFlight = callsInFlight(dir);
       samples.push({ calls: inFlight, rssKb: rss() });
       if (inFlight >= calls) break;
