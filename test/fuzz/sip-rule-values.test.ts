@@ -1,10 +1,13 @@
-// Regressions from the SIP wire fuzzer (seed 8, case 207; RFC 4475 esc01): values a caller
+// Regressions from the SIP wire fuzzer (seed 8 case 207, seed 24 cases 1165+1171, RFC 4475
+// esc01): values a caller
 // controls, written by rules into the URIs of the INVITE the SBC sends on, must come out as valid
 // SIP — escaped (RFC 3261 §19.1.2, §25.1) or refused — and never take the SBC down. Before, a
 // `set ruri.user = header["X-Called"]` with `@` and `>` in the header made the far INVITE's
 // request-URI unreadable; the response hook then threw while reading it, outside any handler,
 // and the process exited. A From user with escaped spaces (esc01) went out unescaped, so the far
-// end's answers, which copy the From, were dropped as malformed and the caller got 408.
+// end's answers, which copy the From, were dropped as malformed and the caller got 408. A
+// request-URI without a user part (`sip:host`), whose empty user a rule wrote back, went out as
+// `sip:@host` and crashed the SBC the same way as the first case.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,5 +88,29 @@ it('passes an escaped From user (RFC 4475 esc01) on escaped, so the far end is h
     6000,
   );
   expect(answer.finalStatus).toBe(486);
+  await stillRunning();
+});
+
+it('answers an INVITE to a request-URI without a user part whose empty user a rule writes back', async () => {
+  const answer = await sendUdpRequest(
+    sbc.sipPort,
+    (port) =>
+      [
+        `INVITE sip:127.0.0.1:${sbc.sipPort} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-no-user`,
+        'Max-Forwards: 70',
+        'From: <sip:caller@127.0.0.1>;tag=nouser',
+        `To: <sip:127.0.0.1:${sbc.sipPort}>`,
+        'Call-ID: no-user@fuzz',
+        'CSeq: 1 INVITE',
+        `Contact: <sip:caller@127.0.0.1:${port}>`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    6000,
+  );
+  expect(answer.finalStatus).toBeGreaterThanOrEqual(400);
+  await new Promise((r) => setTimeout(r, 500));
   await stillRunning();
 });

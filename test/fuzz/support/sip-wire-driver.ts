@@ -51,8 +51,8 @@ interface MemorySample {
 }
 
 const far = await startFarEnd('127.0.0.2', await freePort('127.0.0.2'));
-// The rules read what callers send and route every INVITE, but write no caller-controlled text into
-// URIs: that path has its own regression test (sip-rule-values.test.ts).
+// The rules read what callers send, write caller-controlled text into URIs (sip-rule-values.test.ts
+// has the case that once crashed the SBC that way) and route every INVITE.
 const sbc: SbcNode = await startSbcNode({
   config: {
     sip: { t1Ms: T1_MS },
@@ -71,8 +71,9 @@ trunk far {
 }
 on request INVITE from callers {
   set header "X-Caller" = from.user + "@" + from.host
-  if ruri.user matches /^[+]?[0-9]{6,15}$/ {
-    set header "X-Called" = ruri.user
+  set ruri.user = header["X-Called"] ?? ruri.user
+  if has(pai) {
+    set from.user = pai.user
   }
   route far
 }
@@ -147,6 +148,8 @@ try {
     await sender.sendTcp([bytes]);
     report.regressionCases++;
   }
+  await sleep(300);
+  if (dead) throw new Error(`${dead} on the regression cases (test/fuzz/fixtures/sip)`);
   const plan = only ? [only] : Array.from({ length: batches }, (_, b) => range(b * perBatch, perBatch));
   const sampleAfter = new Set(opts['sample-after'].split(',').map(Number));
   for (const [b, indices] of plan.entries()) {
@@ -170,12 +173,13 @@ try {
   report.callsActiveAfter = metricSum(await sbc.metrics(), 'sbc_calls_active');
 } catch (error) {
   await Promise.race([sbc.proc.exited, sleep(500)]);
+  const text = error instanceof Error ? error.message : String(error);
   report.failure = {
     batch,
-    // The process may be dying while a request to it fails: say so rather than "fetch failed".
-    message: dead ?? (error instanceof Error ? error.message : String(error)),
+    // The process may be dying while a request to it fails: say so, not just "fetch failed".
+    message: text.startsWith('sbc exited') || !dead ? text : `${dead} (${text})`,
     lastSent,
-    cases: only ?? range(batch * perBatch, perBatch),
+    cases: batch < 0 ? [] : (only ?? range(batch * perBatch, perBatch)),
   };
 }
 report.answers = sender.answers;
