@@ -24,6 +24,7 @@ function retransmissions(dir: string): number {
   const header = lines[0]!.split(';');
   return Number(lines.at(-1)!.split(';')[header.indexOf('Retransmissions(C)')]);
 }
+
 let sbc: SbcNode;
 
 beforeAll(async () => {

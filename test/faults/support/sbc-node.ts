@@ -12,6 +12,8 @@ import { freePort } from '../../support/ports.ts';
 import { type SbcProcess, spawnSbc } from '../../support/sbc-process.ts';
 import { TOKEN } from '../../support/sbc-under-test.ts';
 
+const FETCH_BLOCKED_PORTS = new Set([10080]);
+
 export interface SbcNodeOptions {
   /** Top-level config sections merged over the defaults below (one level deep). */
   config?: Record<string, Record<string, unknown>>;
@@ -48,7 +50,10 @@ export interface SbcNode {
 export async function startSbcNode(options: SbcNodeOptions = {}): Promise<SbcNode> {
   const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'sbc-fault-'));
   const sipPort = options.reuse?.sipPort ?? (await freePort());
-  const adminPort = options.reuse?.adminPort ?? (await freePort());
+  let adminPort = options.reuse?.adminPort ?? (await freePort());
+  // fetch refuses a few ports outright ("bad port", the Fetch standard's port blocking); 10080 is
+  // in the tests' range.
+  while (FETCH_BLOCKED_PORTS.has(adminPort)) adminPort = await freePort();
   const file = join(dir, 'sbc.yaml');
   if (!options.reuse) {
     const base: Record<string, Record<string, unknown>> = {
