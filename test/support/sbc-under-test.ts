@@ -49,10 +49,17 @@ export async function startSbcUnderTest(
   const file = join(dir, 'sbc.yaml');
   writeFileSync(file, stringify(config));
   const proc = spawnSbc(['run', '-c', file]);
+  const stop = async () => {
+    // SIGTERM first: the SBC then stops the rtpengine it spawned (a SIGKILL would orphan it).
+    proc.child.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill(), 3000);
+    await proc.exited;
+    clearTimeout(timer);
+  };
   try {
     await proc.waitFor(/SBC started/, 20_000);
   } catch (error) {
-    proc.kill();
+    await stop();
     throw error;
   }
   const api: SbcUnderTest['api'] = async (method, path, body) => {
@@ -97,12 +104,7 @@ export async function startSbcUnderTest(
         return [];
       }
     },
-    async close() {
-      proc.child.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill(), 3000);
-      await proc.exited;
-      clearTimeout(timer);
-    },
+    close: stop,
   };
   if (options.rules !== undefined) {
     try {

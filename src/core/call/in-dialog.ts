@@ -83,11 +83,19 @@ async function relay(
     res.send(400);
     return false;
   }
-  const outcome = runHook(
-    call.hookContext(),
-    { hook: 'request', inDialog: true, message: msg },
-    services.observer,
-  );
+  let outcome: ReturnType<typeof runHook>;
+  try {
+    outcome = runHook(
+      call.hookContext(),
+      { hook: 'request', inDialog: true, message: msg },
+      services.observer,
+    );
+  } catch (error) {
+    // A message the rules cannot read costs this request (500), never the process.
+    services.logger.warn({ callId: call.id, err: error }, 'in-dialog request hook not run');
+    res.send(500);
+    return false;
+  }
   const answer = outcome.reject ?? outcome.reply;
   if (answer) {
     res.send(sendableStatus(answer.code), answer.reason, {

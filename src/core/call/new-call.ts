@@ -4,7 +4,7 @@
  * responses through the response hook, `on failure` when every attempt
  * failed, then the dialogs bridged and the session timers started.
  */
-import type { Decisions } from '../effects/index.ts';
+import { type Decisions, emptyDecisions } from '../effects/index.ts';
 import { bestResponse } from '../routing/best-response.ts';
 import type { RouteCandidate } from '../routing/route-plan.ts';
 import { bodyText, parseSip } from '../sip/messages.ts';
@@ -72,11 +72,18 @@ export async function runNewCall(
     const failure = failureOf(last, target.target);
     const message = last?.response ?? last?.request ?? invite;
     const ctx = call.hookContext();
-    const decided = runHook(
-      ctx,
-      { hook: 'failure', message, ...(last?.request ? { request: last.request } : {}), failure },
-      services.observer,
-    );
+    let decided: HookOutcome;
+    try {
+      decided = runHook(
+        ctx,
+        { hook: 'failure', message, ...(last?.request ? { request: last.request } : {}), failure },
+        services.observer,
+      );
+    } catch (error) {
+      // A message the rules cannot read: no `on failure` decision, the best response goes upstream.
+      services.logger.warn({ callId: call.id, err: error }, 'failure hook not run');
+      decided = { ...emptyDecisions(), handler: '' };
+    }
     if (decided.route && reroutes < MAX_FAILURE_REROUTES) {
       target = decided.route;
       continue;
@@ -130,7 +137,14 @@ function runResponseHook(
     transport: candidate.peer.transport,
     trunk: candidate.trunk.name,
   };
-  const outcome = runHook(ctx, { hook: 'response', message, request }, services.observer);
+  let outcome: HookOutcome;
+  try {
+    outcome = runHook(ctx, { hook: 'response', message, request }, services.observer);
+  } catch (error) {
+    // A request the rules cannot read back (a snapshot error) must cost this hook, never the process.
+    services.logger.warn({ callId: call.id, err: error }, 'response hook not run');
+    outcome = { ...emptyDecisions(), handler: '' };
+  }
   return { message, outcome };
 }
 

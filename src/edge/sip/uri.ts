@@ -246,7 +246,8 @@ function parseTelUri(s: string, start: number): Result<TelUri> {
  */
 export function formatSipUri(u: Omit<SipUri, 'raw' | 'kind' | 'userRaw' | 'hostKind'>): string {
   let out = `${u.scheme}:`;
-  if (u.user !== null) {
+  // RFC 3261 §19.1.1: "If the @ sign is present in a SIP URI, the user field MUST NOT be empty."
+  if (u.user !== null && u.user !== '') {
     const user = escapeChars(u.user, USER);
     out += u.password !== null ? `${user}:${escapeChars(u.password, PASSWORD)}@` : `${user}@`;
   }
