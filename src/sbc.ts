@@ -120,7 +120,7 @@ export async function startSbc(config: Config, logger: Logger, version: string):
       void admin.ruleSets.followActive().then(
         (version) => {
           if (!version) return;
-              logger.info({ version: version.version, hash: version.hash }, 'rule set activated by another node');
+          logger.info({ version: version.version, hash: version.hash }, 'rule set activated by another node');
         },
         (error: unknown) =>
           logger.error(
