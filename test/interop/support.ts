@@ -124,17 +124,22 @@ export function startPeer(
 }
 
 /** A sipp caller placing one call to `service` from a shipped peer address; resolves when done. */
-export function placeCall(
+export async function placeCall(
   p: ProfileUnderTest,
   from: string,
   name: string,
   service: string,
   extra: string[] = [],
 ): Promise<SippResult> {
+  portOf(p, from);
+  // The peer's address classifies the call (each peer has its own); a port of its own keeps a
+  // caller clear of a peer that the previous test ran on the same address and is still closing.
+  const host = from.split(':')[0]!;
+  const port = await freePort(host);
   return startSipp([
     `127.0.0.1:${p.sbc.sipPort}`,
     ...scenario(name),
-    ...['-s', service, '-i', from.split(':')[0]!, '-p', String(portOf(p, from))],
+    ...['-s', service, '-i', host, '-p', String(port)],
     ...['-m', '1', '-d', '200', '-timeout', '25s', '-trace_msg', ...extra],
   ]).done;
 }
