@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 it('sends a national late-offer core call to the interconnect in E.164, still without SDP', async () => {
-  const far = startPeer(core, INTERCONNECT, 'core:uas-late-offer', 1);
+  const far = await startPeer(core, INTERCONNECT, 'core:uas-late-offer', 1);
   const caller = await placeCall(core, CORE, 'core:uac-late-offer', '4085551212');
   const atFar = messages(await far.done);
   expect(caller.successful).toBe(1);

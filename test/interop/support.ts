@@ -5,6 +5,7 @@
 // address as in production. Debian's sipp has no TLS: `transport tls` becomes udp here (TLS to
 // peers is proven by test/core/tls-classify-live.test.ts and test/edge).
 
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { portRange } from '../media/support/engine.ts';
@@ -108,19 +109,39 @@ function scenario(name: string): string[] {
     : scenarioArgs(name);
 }
 
-/** A sipp peer answering `calls` calls on a shipped peer address (`127.0.0.20:5060`). */
-export function startPeer(
+/**
+ * A sipp peer answering `calls` calls on a shipped peer address (`127.0.0.20:5060`), once it is
+ * listening: an INVITE sent before sipp binds its port would meet ICMP port unreachable (503).
+ */
+export async function startPeer(
   p: ProfileUnderTest,
   address: string,
   name: string,
   calls: number,
   extra: string[] = [],
-): SippRun {
-  return startSipp([
+): Promise<SippRun> {
+  const host = address.split(':')[0]!;
+  const port = portOf(p, address);
+  const run = startSipp([
     ...scenario(name),
-    ...['-i', address.split(':')[0]!, '-p', String(portOf(p, address))],
+    ...['-i', host, '-p', String(port)],
     ...['-m', String(calls), '-timeout', '25s', '-trace_msg', ...extra],
   ]);
+  const deadline = Date.now() + 5000;
+  while (await udpFree(host, port)) {
+    if (Date.now() > deadline) throw new Error(`sipp did not bind ${host}:${port}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return run;
+}
+
+/** True while nothing listens on host:port (UDP). */
+function udpFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
 }
 
 /** A sipp caller placing one call to `service` from a shipped peer address; resolves when done. */

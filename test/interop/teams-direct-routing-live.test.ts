@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 it("names the called number's tenant by the FQDN of the SBC's Contact, and adds X-MS-SBC", async () => {
-  const teams = startPeer(dr, TEAMS, 'interop:srtp-callee', 1);
+  const teams = await startPeer(dr, TEAMS, 'interop:srtp-callee', 1);
   const core = await placeCall(dr, CORE, 'core:uac-any-final', '4085551212');
   const atTeams = messages(await teams.done);
   expect(core.successful).toBe(1);
@@ -64,7 +64,7 @@ it("names the called number's tenant by the FQDN of the SBC's Contact, and adds 
 }, 40_000);
 
 it("screens calls from Teams by the customer's subdomain, except for a customer that opted out", async () => {
-  const core = startPeer(dr, CORE, 'uas', 2);
+  const core = await startPeer(dr, CORE, 'uas', 2);
   const cases = [
     // Contoso's number presented from Fabrikam's subdomain: refused (seeds/001 caller-ID screening).
     ['+14255550100', 'fabrikam.sbc.example.com', 'SIP/2.0 403 Caller ID not assigned to this customer'],

@@ -61,7 +61,7 @@ const teamsCaller = (caller: string, extra: string[] = []) => [
 
 describe('operator core → Teams', () => {
   it('adds X-MS-SBC and offers SRTP with strict a= lines and comfort noise', async () => {
-    const far = startPeer(teams, TEAMS, 'interop:srtp-callee', 1);
+    const far = await startPeer(teams, TEAMS, 'interop:srtp-callee', 1);
     const core = await placeCall(teams, CORE, 'core:uac-any-final', '4085551212');
     const atTeams = messages(await far.done);
     expect(core.successful).toBe(1);
@@ -80,7 +80,7 @@ describe('operator core → Teams', () => {
   }, 40_000);
 
   it('does not send back to Teams a call that carries X-MS-FMC (seeds/004)', async () => {
-    const far = startPeer(teams, TEAMS, 'interop:srtp-callee', 1, ['-timeout', '4s']);
+    const far = await startPeer(teams, TEAMS, 'interop:srtp-callee', 1, ['-timeout', '4s']);
     const core = await placeCall(teams, CORE, 'interop:core-caller-fmc', '4085551212');
     const finals = startLines(messages(core), /^SIP\/2\.0 [3-6]/);
     expect(finals[0]).toBe('SIP/2.0 482 Loop Detected');
@@ -91,7 +91,7 @@ describe('operator core → Teams', () => {
 
 describe('Teams → operator core', () => {
   it('screens caller IDs: unassigned and not-enabled numbers are refused, an opted-out customer passes (seeds/001)', async () => {
-    const core = startPeer(teams, CORE, 'uas', 1);
+    const core = await startPeer(teams, CORE, 'uas', 1);
     const cases = [
       ['+14255559999', 'SIP/2.0 403 Caller ID not assigned'],
       ['+14255550101', 'SIP/2.0 403 Caller ID not enabled for Teams'],
@@ -111,7 +111,7 @@ describe('Teams → operator core', () => {
     const teamsMedia = await RtpPeer.open();
     const coreMedia = await RtpPeer.open();
     try {
-      const core = startPeer(teams, CORE, 'core:uas-media-peer', 1, [
+      const core = await startPeer(teams, CORE, 'core:uas-media-peer', 1, [
         ...['-set', 'rtp', String(coreMedia.port), '-set', 'out', out, '-d', '1200'],
       ]);
       const call = await placeCall(teams, TEAMS, 'interop:srtp-caller', '+14085550111', [
@@ -138,7 +138,7 @@ describe('Teams → operator core', () => {
     const teamsMedia = await RtpPeer.open();
     const coreMedia = await RtpPeer.open();
     try {
-      const far = startPeer(teams, TEAMS, 'interop:srtp-callee-media', 1, [
+      const far = await startPeer(teams, TEAMS, 'interop:srtp-callee-media', 1, [
         ...['-set', 'rtp', String(teamsMedia.port), '-set', 'out', out],
       ]);
       // The core (dtmf: info in the profile) sends INFO Signal=7 800 ms after the answer.

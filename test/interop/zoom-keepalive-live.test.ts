@@ -56,7 +56,7 @@ async function until(trunk: string, state: string, timeoutMs: number): Promise<P
 
 it('marks a silent Zoom SBC down after 4 OPTIONS, routes around it, and back up after 3 answers', async () => {
   // zoom_primary_b answers OPTIONS and calls; nothing answers at zoom_primary_a's address.
-  const b = startPeer(zoom, ZOOM_B, 'interop:srtp-callee-options', 400);
+  const b = await startPeer(zoom, ZOOM_B, 'interop:srtp-callee-options', 400);
   const down = await until('zoom_primary_a', 'down', 12_000);
   expect(down.consecutiveFailures).toBeGreaterThanOrEqual(4);
   expect((await stateOf('zoom_primary_b'))?.state).toBe('up');
@@ -70,7 +70,7 @@ it('marks a silent Zoom SBC down after 4 OPTIONS, routes around it, and back up 
   expect(Date.now() - started).toBeLessThan(5000);
 
   // zoom_primary_a answers OPTIONS again: up after 3 (seeds/003: "three consecutive keep-alive exchanges").
-  const a = startPeer(zoom, ZOOM_A, 'core:uas-options', 50);
+  const a = await startPeer(zoom, ZOOM_A, 'core:uas-options', 50);
   const up = await until('zoom_primary_a', 'up', 10_000);
   expect(up.state).toBe('up');
   a.process.kill('SIGKILL');

@@ -44,7 +44,7 @@ afterAll(async () => {
 
 describe('Zoom → operator core', () => {
   it('the seed INVITE reaches the core in E.164, SRTP turned into RTP, with the per-number header and no X-Zoom-*', async () => {
-    const core = startPeer(zoom, CORE, 'uas', 1);
+    const core = await startPeer(zoom, CORE, 'uas', 1);
     const caller = await placeCall(zoom, ZOOM_A, 'interop:srtp-caller', '+14085551212', [
       ...['-set', 'caller', '+14085551213', '-set', 'fromhost', '7006029031.zoom.us', '-set', 'rtp', '27862'],
     ]);
@@ -61,7 +61,7 @@ describe('Zoom → operator core', () => {
   }, 40_000);
 
   it('fails a call to a number that is not provisioned (seeds/000), and one not enabled for Zoom', async () => {
-    const core = startPeer(zoom, CORE, 'uas', 1, ['-timeout', '4s']);
+    const core = await startPeer(zoom, CORE, 'uas', 1, ['-timeout', '4s']);
     for (const [number, status] of [
       ['+14085550000', 'SIP/2.0 404 Number not provisioned'],
       ['+14085551299', 'SIP/2.0 404 Number not enabled for Zoom'],
@@ -77,7 +77,7 @@ describe('Zoom → operator core', () => {
 
 describe('operator core → Zoom', () => {
   it("a late-offer core call reaches Zoom as an early offer in E.164, SRTP, Zoom's codecs at 20 ms, 100rel, timers 1800/90", async () => {
-    const far = startPeer(zoom, ZOOM_A, 'interop:srtp-callee', 1);
+    const far = await startPeer(zoom, ZOOM_A, 'interop:srtp-callee', 1);
     const core = await placeCall(zoom, CORE, 'core:uac-late-offer', '4085551212');
     const atZoom = messages(await far.done);
     expect(core.successful).toBe(1);
@@ -103,9 +103,9 @@ describe('operator core → Zoom', () => {
   }, 40_000);
 
   it('retries each Zoom SBC once on 503, then the next SBC, then the backup route group (seeds/003)', async () => {
-    const a = startPeer(zoom, ZOOM_A, 'uas-503', 2);
-    const b = startPeer(zoom, ZOOM_B, 'uas-503', 2);
-    const backup = startPeer(zoom, ZOOM_BACKUP, 'interop:srtp-callee', 1);
+    const a = await startPeer(zoom, ZOOM_A, 'uas-503', 2);
+    const b = await startPeer(zoom, ZOOM_B, 'uas-503', 2);
+    const backup = await startPeer(zoom, ZOOM_BACKUP, 'interop:srtp-callee', 1);
     const core = await placeCall(zoom, CORE, 'core:uac-late-offer', '4085551212');
     const [ra, rb, rbackup] = await Promise.all([a.done, b.done, backup.done]);
     expect(core.successful).toBe(1);
@@ -115,7 +115,7 @@ describe('operator core → Zoom', () => {
   }, 40_000);
 
   it('moves on from a Zoom SBC that times out, after the one retry', async () => {
-    const b = startPeer(zoom, ZOOM_B, 'interop:srtp-callee', 1);
+    const b = await startPeer(zoom, ZOOM_B, 'interop:srtp-callee', 1);
     // Nothing answers at zoom_primary_a's address.
     const core = await placeCall(zoom, CORE, 'core:uac-late-offer', '4085551212');
     expect(core.successful).toBe(1);
@@ -125,15 +125,15 @@ describe('operator core → Zoom', () => {
   }, 40_000);
 
   it('relays a 180 without SDP as it is and turns a 180 with SDP into a 183 (seeds/000)', async () => {
-    const zoomCall = (core: ReturnType<typeof startPeer>) =>
+    const zoomCall = (core: Awaited<ReturnType<typeof startPeer>>) =>
       placeCall(zoom, ZOOM_A, 'interop:srtp-caller', '+14085551212', [
         ...['-set', 'caller', '+14085551213', '-set', 'fromhost', 'zoom.us', '-set', 'rtp', '27862'],
       ]).then(async (r) => ({ caller: r, core: await core.done }));
     // sipp's built-in uas rings with a 180 without SDP.
-    const plain = await zoomCall(startPeer(zoom, CORE, 'uas', 1));
+    const plain = await zoomCall(await startPeer(zoom, CORE, 'uas', 1));
     expect(plain.caller.successful).toBe(1);
     expect(startLines(messages(plain.caller), /^SIP\/2\.0 18/)).toEqual(['SIP/2.0 180 Ringing']);
-    const early = await zoomCall(startPeer(zoom, CORE, 'interop:core-callee-180-sdp', 1));
+    const early = await zoomCall(await startPeer(zoom, CORE, 'interop:core-callee-180-sdp', 1));
     expect(early.caller.successful).toBe(1);
     expect(startLines(messages(early.caller), /^SIP\/2\.0 18/)).toEqual(['SIP/2.0 183 Session Progress']);
     expect(messageStarting(messages(early.caller), /^SIP\/2\.0 183/)).toMatch(/^m=audio \d+ RTP\/SAVP /m);
