@@ -38,7 +38,7 @@ function peerAddresses(trunks: string): string[] {
  */
 export async function startProfile(
   profile: Profile,
-  options: { tune?: (trunks: string) => string; config?: Record<string, unknown> } = {},
+  options: { tune?: (trunks: string) => string; config?: Record<string, unknown>; keepalive?: boolean } = {},
 ): Promise<ProfileUnderTest> {
   const dir = join(ROOT, 'rules', profile);
   const main = readFileSync(join(dir, 'main.rules'), 'utf8');
@@ -49,6 +49,9 @@ export async function startProfile(
     ports.set(address, port);
     trunks = trunks.replaceAll(`"${address}"`, `"${address.split(':')[0]}:${port}"`);
   }
+  // The SBC's OPTIONS keepalive would reach the sipp peers, which take it for their one call:
+  // off, except for the tests about it.
+  if (!options.keepalive) trunks = trunks.replaceAll('options {', 'options { enabled: false,');
   if (options.tune) trunks = options.tune(trunks);
   const sbc = await startSbcUnderTest({
     config: {
@@ -122,6 +125,13 @@ export async function startPeer(
 ): Promise<SippRun> {
   const host = address.split(':')[0]!;
   const port = portOf(p, address);
+  // The previous test's peer on this address may still be closing: it must be gone first, or the
+  // new sipp fails to bind and the check below would see the old one.
+  const freeBy = Date.now() + 5000;
+  while (!(await udpFree(host, port))) {
+    if (Date.now() > freeBy) throw new Error(`${host}:${port} is still taken`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const run = startSipp([
     ...scenario(name),
     ...['-i', host, '-p', String(port)],

@@ -16,6 +16,7 @@ let zoom: ProfileUnderTest;
 
 beforeAll(async () => {
   zoom = await startProfile('zoom', {
+    keepalive: true,
     tune: (t) => t.replaceAll('interval: 30s', 'interval: 1s, timeout: 500ms'),
   });
   await provision(
