@@ -10,7 +10,7 @@ export interface Line {
 
 /**
  * Statements to JavaScript. Each statement first stores its location index in `$w`, so an error or a
- * timeout can be reported at the rule line that was running; each effect carries its location index
+ * timeout can be reported at the rule line that was running, and ticks the hook clock (lib-clock.ts); each effect carries its location index
  * (`at`) which the host turns into file:line:column. reject, reply, route and stop end the handler.
  */
 export class StmtEmitter {
@@ -40,7 +40,7 @@ export class StmtEmitter {
 
   stmt(s: IrStmt): void {
     const at = this.ctx.loc(s.span);
-    const mark = `$w = ${at};`;
+    const mark = `$w = ${at}; $tick();`;
     const x = (e: Parameters<ExprEmitter['expr']>[0]) => this.ex.expr(e);
     switch (s.op) {
       case 'let': {

@@ -11,11 +11,12 @@ import { preludeSource } from './prelude.ts';
  * Code generation (docs/runtime.md): the IR of a rule set becomes one JavaScript program for the
  * isolate, with one function per handler, and tables that map every effect, trace point and
  * generated line back to the rule file. The program defines two globals:
- *   __sbc_run(input) -> resultJson         one hook call: input as JSON text or a copied object (RunOutput)
+ *   __sbc_run(input, budgetMs) -> resultJson   one hook call: input as JSON text or a copied object
+ *                                              (RunOutput), under a time budget (0: none)
  *   __sbc_where() -> number                location index of the statement running last
  * and reads one host function, $lookup(table, key) -> rowJson | undefined, captured at load time.
  */
-export const CODEGEN_VERSION = 1;
+export const CODEGEN_VERSION = 2;
 
 export interface TableInfo {
   name: string;
@@ -53,6 +54,8 @@ export interface RunOutput {
   /** Error message when the rule threw, and the location index that was running. */
   x?: string;
   w?: number;
+  /** 1 when the error is the hook time limit. */
+  o?: 1;
 }
 
 export type GenerateResult = { ok: true; compiled: CompiledRules } | { ok: false; diagnostics: Diagnostic[] };
@@ -110,6 +113,7 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
   };
   add("'use strict';");
   add(`const $rt = ${preludeSource(PLANS)};`);
+  add('const $tick = $rt.tick;');
   add(`const $RX = ${lit(ctx.regexes)};`);
   add(
     'const $freeze = (v) => { if (v !== null && typeof v === "object") { Object.values(v).forEach($freeze); Object.freeze(v); } return v; };',
@@ -172,9 +176,13 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
   };
 }
 
-/** The entry point: never throws; a rule error comes back as `x` with the running location `w`. */
+/**
+ * The entry point: never throws; a rule error comes back as `x` with the running location `w`, and
+ * `o` when it was the time limit.
+ */
 const RUN_WRAPPER = `globalThis.__sbc_where = function () { return $w; };
-globalThis.__sbc_run = function (json) {
+globalThis.__sbc_run = function (json, budgetMs) {
+  $rt.startClock(budgetMs);
   $w = -1;
   const e = [];
   const t = [];
@@ -193,6 +201,6 @@ globalThis.__sbc_run = function (json) {
   } catch (err) {
     let text = 'error';
     try { text = String(err instanceof Error ? err.message : err).slice(0, 300); } catch {}
-    return JSON.stringify({ h, t, x: text, w: $w });
+    return JSON.stringify($rt.overTime() ? { h, t, x: text, w: $w, o: 1 } : { h, t, x: text, w: $w });
   }
 };`;

@@ -1,9 +1,10 @@
 /**
  * Linear-time regex matching for generated code: a Pike VM over the programs of regex.ts. Embedded
  * in generated programs by source text (see prelude.ts), so it must stay self-contained: no imports,
- * no outer variables, only JavaScript built-ins.
+ * no outer variables, only JavaScript built-ins. `tick` is the hook clock (lib-clock.ts): the VMs tick
+ * it once per input position, so a large program over a long text is cut off by the time limit.
  */
-export function regexLibrary() {
+export function regexLibrary(tick: () => void = () => {}) {
   // ---- linear-time regex: a Pike VM over the programs of codegen/regex.ts ----
   function classHas(ranges: number[], c: number): boolean {
     for (let i = 0; i < ranges.length; i += 2) {
@@ -85,6 +86,7 @@ export function regexLibrary() {
     add(clist, 0, initial, start);
     let pos = start;
     for (;;) {
+      tick();
       const c = pos < n ? s.codePointAt(pos)! : -1;
       const w = c > 0xffff ? 2 : 1;
       const nlist: Thread[] = [];
@@ -198,6 +200,7 @@ export function regexLibrary() {
     if (follow(st, prog, s, 0, 0)) return true;
     let pos = 0;
     while (pos < n) {
+      tick();
       const cur = st.lists[st.fill]!;
       const cn = st.count;
       st.fill ^= 1;
@@ -232,6 +235,7 @@ export function regexLibrary() {
     let pos = 0;
     let last = 0;
     while (pos <= s.length) {
+      tick();
       const m = rxExec(rx, s, pos);
       if (m === null) break;
       const a = m[0]!;

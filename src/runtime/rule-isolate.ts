@@ -2,6 +2,7 @@ import ivm from 'isolated-vm';
 import type { TableInfo } from '../../dsl/codegen/index.ts';
 import type { RuntimeLimits } from './limits.ts';
 import type { TableSource } from './table-source.ts';
+import { IsolateWatchdog } from './watchdog.ts';
 
 /**
  * One isolate holding one compiled rule set: created when the version is loaded, the program
@@ -21,9 +22,9 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export class RuleIsolate {
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
-  private readonly run: ivm.Reference<(input: string | object) => string>;
-  private readonly where: ivm.Reference<() => number>;
+  private readonly run: ivm.Reference<(input: string | object, budgetMs: number) => string>;
   private readonly limits: RuntimeLimits;
+  private readonly watchdog: IsolateWatchdog | undefined;
   private lookupsLeft = 0;
 
   constructor(source: string, tables: TableInfo[], data: TableSource, limits: RuntimeLimits) {
@@ -54,13 +55,15 @@ export class RuleIsolate {
       );
       this.context.global.setSync('$lookup', new ivm.Callback(lookup));
       const script = this.isolate.compileScriptSync(source, { filename: 'rules.js' });
-      script.runSync(this.context, { timeout: Math.max(limits.hookTimeoutMs, 1000) });
+      script.runSync(this.context, {
+        timeout: Math.max(limits.hookTimeoutMs, limits.watchdogMs, 1000),
+      });
       script.release();
       this.context.global.deleteSync('$lookup');
       this.run = this.context.global.getSync('__sbc_run', { reference: true });
-      this.where = this.context.global.getSync('__sbc_where', { reference: true });
-      if (this.run.typeof !== 'function' || this.where.typeof !== 'function')
-        throw new Error('the program does not define __sbc_run and __sbc_where');
+      if (this.run.typeof !== 'function') throw new Error('the program does not define __sbc_run');
+      this.watchdog =
+        limits.watchdogMs > 0 ? new IsolateWatchdog(this.isolate, limits.watchdogMs) : undefined;
     } catch (e) {
       this.dispose();
       throw e;
@@ -80,35 +83,37 @@ export class RuleIsolate {
     if (this.isolate.isDisposed)
       return { ok: false, kind: 'disposed', message: 'isolate is disposed', where: -1 };
     this.lookupsLeft = this.limits.maxLookups;
+    const watchdog = this.watchdog;
+    const seq = watchdog?.arm() ?? 0;
     try {
-      const timeout = this.limits.hookTimeoutMs;
+      // The program keeps hookTimeoutMs itself (lib-clock.ts); the watchdog is the backstop.
+      const budget = this.limits.hookTimeoutMs;
       const json =
         typeof input === 'string'
-          ? this.run.applySync(undefined, [input], { timeout })
-          : this.run.applySync(undefined, [input as never], { timeout, arguments: { copy: true } });
+          ? this.run.applySync(undefined, [input, budget])
+          : this.run.applySync(undefined, [input as never, budget], { arguments: { copy: true } });
+      watchdog?.disarm();
       return { ok: true, json };
     } catch (e) {
+      watchdog?.disarm();
       const message = e instanceof Error ? e.message : String(e);
+      if (watchdog?.fired(seq)) {
+        this.dispose();
+        const limit = this.limits.watchdogMs;
+        return {
+          ok: false,
+          kind: 'timeout',
+          message: `watchdog: hook ran longer than ${limit} ms`,
+          where: -1,
+        };
+      }
       if (this.isolate.isDisposed) {
         const kind = /memory limit/i.test(message) ? 'memory' : 'disposed';
         return { ok: false, kind, message, where: -1 };
       }
-      // Generated code catches its own errors (and reports where); what escapes is a timeout, whose
-      // location the program left in $w, or a failure before the call ran (an input that cannot be
-      // copied), where $w still holds the previous call's location and must not be used.
-      if (/timed out/i.test(message))
-        return { ok: false, kind: 'timeout', message, where: this.lastLocation() };
+      // Generated code catches its own errors (and reports where), the time limit included; what
+      // escapes is a failure before the call ran (an input that cannot be copied).
       return { ok: false, kind: 'throw', message, where: -1 };
-    }
-  }
-
-  /** The location index the program stored last; after a timeout it names the runaway statement. */
-  private lastLocation(): number {
-    try {
-      const w = this.where.applySync(undefined, [], { timeout: 10 });
-      return Number.isInteger(w) ? (w as number) : -1;
-    } catch {
-      return -1;
     }
   }
 
@@ -117,6 +122,7 @@ export class RuleIsolate {
   }
 
   dispose(): void {
+    this.watchdog?.stop();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 }

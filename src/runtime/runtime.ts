@@ -83,7 +83,8 @@ export class RuleSetRuntime {
     // A snapshot isolated-vm cannot copy (a function in it) fails here too, as a 'throw'.
     const outcome: CallOutcome = iso.call(payload);
     if (!outcome.ok) {
-      // A timed-out isolate is alive but its program state is suspect, so it is replaced too.
+      // Stopped by the preemptive timer: the isolate is alive but its program state is suspect (it
+      // was cut off at any instruction), so it is replaced too.
       if (outcome.kind !== 'throw') {
         iso.dispose();
         this.isolate = undefined;
@@ -94,7 +95,12 @@ export class RuleSetRuntime {
     const checked = this.checker.check(outcome.json);
     if (!checked.ok) {
       const error: RuleError = checked.thrown
-        ? { kind: 'throw', message: checked.thrown.message, ...this.at(checked.thrown.at) }
+        ? {
+            // The program stopped itself at its time limit; its isolate is sound and stays.
+            kind: checked.thrown.overTime ? 'timeout' : 'throw',
+            message: checked.thrown.message,
+            ...this.at(checked.thrown.at),
+          }
         : { kind: 'invalid-result', message: checked.message };
       return this.fail(input, error, checked.handler, checked.hits);
     }

@@ -10,7 +10,14 @@ import type { RuntimeLimits } from './limits.ts';
  */
 export type Checked =
   | { ok: true; handler: number; effects: Effect[]; hits: number[] }
-  | { ok: false; message: string; handler: number; hits: number[]; thrown?: { message: string; at: number } };
+  | {
+      ok: false;
+      message: string;
+      handler: number;
+      hits: number[];
+      /** The rule threw; `overTime` when what it threw was the hook time limit (lib-clock.ts). */
+      thrown?: { message: string; at: number; overTime: boolean };
+    };
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 const SAFE_TEXT = /^[^\r\n\0]*$/;
@@ -65,7 +72,7 @@ export class OutputChecker {
           message: String(out.x).slice(0, 300),
           handler,
           hits,
-          thrown: { message: String(out.x).slice(0, 300), at },
+          thrown: { message: String(out.x).slice(0, 300), at, overTime: out.o === 1 },
         };
       }
       if (!Array.isArray(out.e)) throw new Nonsense('effects missing');

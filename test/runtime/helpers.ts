@@ -17,7 +17,7 @@ export function runtimeFor(text: string, options: RuntimeOptions = {}): RuleSetR
 /** A CompiledRules around arbitrary JavaScript, as if the generated code had been tampered with. */
 export function rawRules(source: string, extra: Partial<CompiledRules> = {}): CompiledRules {
   return {
-    codegenVersion: 1,
+    codegenVersion: 2,
     ruleset: 'raw',
     files: ['raw.rules'],
     source,
