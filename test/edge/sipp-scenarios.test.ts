@@ -2,6 +2,7 @@
 // and the drachtio-srf B2BUA: CANCEL, 486 and 503 from the far end,
 // re-INVITE, and retransmissions when sipp drops packets.
 
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { type EdgeHarness, startEdgeWithB2bua } from './support/edge-harness.ts';
 import { freePort } from './support/ports.ts';
@@ -75,21 +76,24 @@ it('carries a re-INVITE through both dialogs and ends the call with BYE', async 
 });
 
 it('completes every call when the far end drops 10% of what the SBC sends it (retransmissions, T1 = 100 ms)', async () => {
-  // The loss is on the far (UAS) side: every INVITE, ACK, BYE and response the
-  // edge sends there may vanish, so the edge's own transactions must retransmit
-  // and absorb the far end's retransmissions. (Loss on the sipp UAC as well
-  // mostly tests sipp's retransmission logic, which now and then gives up on a
-  // call by itself, so the result would say more about sipp than about the SBC.)
+  // The loss is on the far (UAS) side: each INVITE, ACK and BYE the edge sends
+  // there may vanish (lost="10" on each receive in uas-lossy.xml), so the edge's
+  // own transactions must retransmit (RFC 3261 §17.1.1.2, §17.1.2.2) and ACK the
+  // far end's retransmitted 200 again (§13.2.2.4). Only what the edge must repair
+  // is dropped: sipp's global -lost also drops what sipp sends and then now and
+  // then gives up on a call by itself, which says more about sipp than the SBC.
   const uasPort = await freePort();
   h = await udpEdge(uasPort, 100);
   const r = await runCalls(h, uasPort, {
     transport: 'udp',
-    uas: 'uas',
+    uas: join(import.meta.dirname, '..', 'support', 'sipp', 'uas-lossy.xml'),
     uac: 'uac',
     calls: 12,
     rate: 12,
-    uasArgs: ['-lost', '10'],
     timeoutSeconds: 110,
+    // The caller holds each call for 1 s, so the callee's 200 retransmissions (after a dropped
+    // ACK) are over before the BYE: sipp's callee aborts on a BYE while it still waits for an ACK.
+    uacArgs: ['-d', '1000'],
   });
   expect(summary(r.uac)).toEqual({ code: 0, ok: 12, failed: 0 });
   expect(summary(r.uas)).toEqual({ code: 0, ok: 12, failed: 0 });

@@ -1,5 +1,5 @@
 // Issue 11 item 3: 10 % packet loss on loopback through a real `sbc run`, with sipp's drop option
-// (lost="10" on the messages of sipp/uac-lossy.xml and sipp/uas-lossy.xml, which say which and
+// (lost="10" on the messages of sipp/uac-lossy.xml and ../support/sipp/uas-lossy.xml, which say which and
 // why). test/edge/sipp-scenarios.test.ts proves the edge's transactions retransmit around a lossy
 // far end behind a test B2BUA; here the loss is on both legs of the SBC itself: toward the caller
 // the SBC must absorb INVITE and BYE retransmissions and resend its 200 until the ACK (RFC 3261
@@ -14,7 +14,7 @@ import { stopAll } from '../edge/support/sipp.ts';
 import { freePort } from '../support/ports.ts';
 import { metricSum, type SbcNode, startSbcNode, until } from './support/sbc-node.ts';
 
-const UAS = join(import.meta.dirname, 'sipp', 'uas-lossy.xml');
+const UAS = join(import.meta.dirname, '..', 'support', 'sipp', 'uas-lossy.xml');
 const UAC = join(import.meta.dirname, 'sipp', 'uac-lossy.xml');
 const CALLS = 20;
 

@@ -17,8 +17,10 @@ export function transportArgs(t: SippTransport, cert?: TestCert): string[] {
 }
 
 /** `-sn name` for sipp's built-in scenarios, `-sf file` for ours in test/edge/sipp/. */
+/** sipp's built-in uac/uas, a scenario of test/edge/sipp by name, or a scenario file by path. */
 export function scenario(name: string): string[] {
-  return name === 'uac' || name === 'uas' ? ['-sn', name] : ['-sf', join(SCENARIOS, `${name}.xml`)];
+  if (name === 'uac' || name === 'uas') return ['-sn', name];
+  return ['-sf', name.endsWith('.xml') ? name : join(SCENARIOS, `${name}.xml`)];
 }
 
 export interface CallRun {
