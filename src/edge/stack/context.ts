@@ -39,6 +39,14 @@ export interface ServerEntry {
   seq: number;
   /** When it arrived (ms), for forgetting requests the app never answers. */
   createdAt: number;
+  /** Set while the edge proxies this request (srf `req.proxy`): a CANCEL goes to it, not to the app. */
+  proxy?: ProxyHandle;
+}
+
+/** What a CANCEL of a proxied request needs from the proxy (RFC 3261 §16.10). */
+export interface ProxyHandle {
+  /** `reason`: the CANCEL's Reason header, passed on to the branches (RFC 3326). */
+  cancel(reason: string | undefined): void;
 }
 
 /** A request the app sent and the client transaction carrying it. */
@@ -88,6 +96,12 @@ export interface StackContext {
   /** The entry of each server transaction (CANCEL finds the INVITE's entry through it). */
   readonly entryOfTxn: WeakMap<ServerTransaction, ServerEntry>;
   readonly clients: Map<string, ClientEntry>;
+  /**
+   * Call-IDs of dialogs this edge record-routed as a proxy, with when they were
+   * last used (ms). Only their in-dialog requests are forwarded: an edge that
+   * relayed any request naming it in Route would be an open relay.
+   */
+  readonly proxied: Map<string, number>;
 }
 
 const RELEASED = new SipMessage(Buffer.alloc(0), Buffer.alloc(0));

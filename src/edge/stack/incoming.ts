@@ -18,6 +18,7 @@ import type { ServerEntry, StackContext } from './context.ts';
 import { receivedMeta, releaseRequest, sender } from './context.ts';
 import { appView } from './tls-peer-header.ts';
 import { endDialog, onAckTimeout } from './dialog-ops.ts';
+import { forwardAck, forwardRouted, isProxiedDialog } from './proxy.ts';
 import { localResponse, responseTarget, responseVias } from './responses.ts';
 
 const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE';
@@ -165,6 +166,10 @@ function handleInDialog(
   const d = ctx.dialogs.matchRequest(callId, fromTag, toTag);
   const entry = openServer(ctx, msg, flow, key, d);
   entry.toTag = toTag;
+  if (d === undefined && isProxiedDialog(ctx, callId)) {
+    forwardRouted(ctx, entry, msg);
+    return;
+  }
   if (d === undefined || d.state === 'terminated') {
     respondLocally(entry, 481, 'Call/Transaction Does Not Exist');
     return;
@@ -222,8 +227,12 @@ function handleAck(ctx: StackContext, msg: SipMessage, flow: Flow): void {
   const from = values.from(msg);
   const cseq = values.cseq(msg);
   if (!to.ok || !from.ok || !cseq.ok || to.value.tag === null) return;
-  const d = ctx.dialogs.matchRequest(msg.get('call-id') ?? '', from.value.tag ?? '', to.value.tag);
-  if (d === undefined) return;
+  const callId = msg.get('call-id') ?? '';
+  const d = ctx.dialogs.matchRequest(callId, from.value.tag ?? '', to.value.tag);
+  if (d === undefined) {
+    if (isProxiedDialog(ctx, callId)) forwardAck(ctx, msg);
+    return;
+  }
   const waiting = d.awaitingAck.get(cseq.value.seq);
   if (waiting === undefined || waiting.txn.acked) return;
   waiting.txn.ackFor2xx();
@@ -251,6 +260,13 @@ function handleCancel(ctx: StackContext, msg: SipMessage, flow: Flow, key: strin
   if (inviteEntry !== undefined) entry.toTag = inviteEntry.toTag;
   respondLocally(entry, 200, 'OK');
   if (invite.answered || inviteEntry === undefined) return;
+  if (inviteEntry.proxy !== undefined) {
+    // A proxied INVITE: the branches are cancelled; the app is not involved (§16.10).
+    inviteEntry.proxy.cancel(msg.get('reason'));
+    if (ctx.opts.cdrs)
+      ctx.gateway.cdr({ kind: 'stop', source: 'network', reason: 'call-canceled', sip: appView(msg, flow) });
+    return;
+  }
   invite.respond(localResponse(inviteEntry, 487, 'Request Terminated'), 487);
   releaseRequest(inviteEntry);
   const d = inviteEntry.dialog;

@@ -12,6 +12,8 @@ import { TransportRegistry } from '../transport/registry.ts';
 import type { Flow, TransportSink } from '../transport/types.ts';
 import type {
   AppGateway,
+  ProxiedResponse,
+  ProxyOp,
   ProxyResult,
   SendRequestOp,
   SendRequestResult,
@@ -26,6 +28,7 @@ import type { RateLimit } from './guards.ts';
 import { DEFAULT_RATE_LIMIT, RejectLog, SourceRateLimiter } from './guards.ts';
 import { handleRequest } from './incoming.ts';
 import { sendRequest, sendResponse } from './outgoing.ts';
+import { startProxy, sweepProxied } from './proxy.ts';
 import { responseTarget } from './responses.ts';
 
 const unattached: AppGateway = {
@@ -66,6 +69,7 @@ export class SipStack implements SipSide, TransportSink {
       servers: new Map<string, ServerEntry>(),
       entryOfTxn: new WeakMap(),
       clients: new Map<string, ClientEntry>(),
+      proxied: new Map<string, number>(),
     };
     this.#sweep = setInterval(() => this.#sweepSilent(), Math.min(5000, this.#ctx.opts.appSilenceMs));
     this.#sweep.unref();
@@ -86,6 +90,7 @@ export class SipStack implements SipSide, TransportSink {
       e.txn.terminate();
       ctx.gateway.transactionEnded(txnId);
     }
+    sweepProxied(ctx);
   }
 
   /** The transports are created after the stack (they need it as their sink). */
@@ -169,8 +174,8 @@ export class SipStack implements SipSide, TransportSink {
     return sendResponse(this.#ctx, op);
   }
 
-  proxy(): ProxyResult {
-    return { ok: false, reason: 'proxying is not supported by the embedded edge; use a B2BUA' };
+  proxy(op: ProxyOp, onResponse: (r: ProxiedResponse) => void): Promise<ProxyResult> {
+    return startProxy(this.#ctx, op, onResponse);
   }
 
   appDisconnected(ev: { connectionId: string; pendingTxnIds: string[]; dialogIds: string[] }): void {
@@ -195,6 +200,8 @@ export class SipStack implements SipSide, TransportSink {
     /** Transactions known to apps by wire txnId (requests delivered or sent, not finished). */
     appTransactions: number;
     dialogs: number;
+    /** Dialogs record-routed while proxying, whose in-dialog requests the edge forwards. */
+    proxiedDialogs: number;
     rejected: number;
   } {
     const size = this.#ctx.txns.size;
@@ -203,6 +210,7 @@ export class SipStack implements SipSide, TransportSink {
       clientTransactions: size.client,
       appTransactions: this.#ctx.servers.size + this.#ctx.clients.size,
       dialogs: this.#ctx.dialogs.size,
+      proxiedDialogs: this.#ctx.proxied.size,
       rejected: this.#ctx.rejects.count,
     };
   }

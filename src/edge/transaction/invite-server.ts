@@ -83,6 +83,21 @@ export class InviteServerTransaction extends Transaction {
     });
   }
 
+  /**
+   * A proxy passing a downstream 2xx upstream (RFC 6026 §7.1, RFC 3261 §16.7
+   * step 10): sent once, never retransmitted here (the UAS retransmits and the
+   * proxy forwards each copy), and no ACK is awaited. The transaction stays in
+   * Accepted for 64·T1 (Timer L) to absorb retransmitted INVITEs.
+   */
+  forwardSuccess(data: Buffer, status: number): void {
+    if (this.state !== 'proceeding') return;
+    this.lastStatus = status;
+    this.#acked = true;
+    this.sendBytes(data);
+    this.state = 'accepted';
+    this.timeout(transactionTimeout(this.timers), () => this.terminate());
+  }
+
   /** The ACK of our 2xx arrived (matched by the dialog): stop retransmitting. */
   ackFor2xx(): void {
     this.#acked = true;

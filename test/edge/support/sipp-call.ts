@@ -38,7 +38,7 @@ export interface CallRun {
 }
 
 export async function runCalls(
-  h: EdgeHarness,
+  h: Pick<EdgeHarness, 'sipPort'>,
   uasPort: number,
   o: CallRun,
 ): Promise<{ uac: SippResult; uas: SippResult }> {

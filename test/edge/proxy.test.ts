@@ -1,0 +1,137 @@
+// The embedded edge as a stateful proxy (RFC 3261 §16) for a drachtio-srf app
+// calling `req.proxy()`, with sipp as the real caller and callees:
+// record-routed calls whose ACK and BYE pass through the edge without the app,
+// serial failover, simultaneous forking, CANCEL, and the best final response.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { freePort } from './support/ports.ts';
+import { type ProxyHarness, startEdgeWithProxy } from './support/proxy-app.ts';
+import { runCalls } from './support/sipp-call.ts';
+import { settle, startSipp, stopAll } from './support/sipp.ts';
+import { scenario } from './support/sipp-call.ts';
+
+let h: ProxyHarness | undefined;
+afterEach(async () => {
+  await stopAll();
+  await h?.close();
+  h = undefined;
+});
+
+const summary = (r: { code: number | null; successful: number; failed: number }) => ({
+  code: r.code,
+  ok: r.successful,
+  failed: r.failed,
+});
+const udp = { listen: [{ protocol: 'udp' as const, host: '127.0.0.1' }] };
+
+/** A sipp callee on its own port running `name`, bounded to `calls` calls. */
+function callee(name: string, port: number, calls = 1) {
+  return startSipp(
+    [
+      ...scenario(name),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-t',
+      'u1',
+      '-m',
+      String(calls),
+      '-timeout',
+      '20s',
+    ],
+    30_000,
+  );
+}
+
+it('proxies record-routed calls: the ACK and BYE follow the route through the edge to the callee', async () => {
+  const uasPort = await freePort();
+  h = await startEdgeWithProxy(udp, () => ({
+    destination: `sip:127.0.0.1:${uasPort}`,
+    remainInDialog: true,
+  }));
+  const r = await runCalls(h, uasPort, {
+    transport: 'udp',
+    uas: 'uas-proxied',
+    uac: 'uac-proxied',
+    calls: 3,
+  });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 3, failed: 0 });
+  // The callee only passes once it got the ACK and the BYE, both sent by the caller to the edge.
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 3, failed: 0 });
+  const outcomes = await h.settled(3);
+  expect(outcomes.map((o) => [o.connected, o.finalStatus])).toEqual([
+    [true, 200],
+    [true, 200],
+    [true, 200],
+  ]);
+  // Each BYE closed its dialog: nothing record-routed is remembered any longer.
+  expect(h.edge.stack.stats().proxiedDialogs).toBe(0);
+});
+
+it('fails over to the next target when the first answers 503 (serial forking)', async () => {
+  const busyPort = await freePort();
+  const okPort = await freePort();
+  h = await startEdgeWithProxy(udp, () => ({
+    destination: [`sip:127.0.0.1:${busyPort}`, `sip:127.0.0.1:${okPort}`],
+    remainInDialog: true,
+  }));
+  const busy = callee('uas-503', busyPort);
+  await settle();
+  const r = await runCalls(h, okPort, { transport: 'udp', uas: 'uas-proxied', uac: 'uac-proxied', calls: 1 });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 1, failed: 0 });
+  expect(summary(await busy.done)).toEqual({ code: 0, ok: 1, failed: 0 });
+  const [o] = await h.settled(1);
+  expect(o).toEqual({ connected: true, finalStatus: 200, statuses: [503, 200] });
+});
+
+it('answers with the best final response once every target failed (RFC 3261 §16.7 step 6)', async () => {
+  const unavailablePort = await freePort();
+  const busyPort = await freePort();
+  h = await startEdgeWithProxy(udp, () => ({
+    destination: [`sip:127.0.0.1:${unavailablePort}`, `sip:127.0.0.1:${busyPort}`],
+  }));
+  const a = callee('uas-503', unavailablePort);
+  const b = callee('uas-486', busyPort);
+  await settle();
+  // The caller must see the 486 (a 4xx beats a 5xx), never the 503.
+  const uac = startSipp(
+    [
+      `127.0.0.1:${h.sipPort('udp')}`,
+      ...scenario('uac-rejected'),
+      '-s',
+      'service',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-t',
+      'u1',
+      '-m',
+      '1',
+      '-timeout',
+      '20s',
+      '-trace_msg',
+    ],
+    30_000,
+  );
+  const caller = await uac.done;
+  expect(summary(caller)).toEqual({ code: 0, ok: 1, failed: 0 });
+  const seen = readTrace(caller.dir);
+  expect(seen).toMatch(/SIP\/2.0 486/);
+  expect(seen).not.toMatch(/SIP\/2.0 503/);
+  expect(summary(await a.done).ok).toBe(1);
+  expect(summary(await b.done).ok).toBe(1);
+  const [o] = await h.settled(1);
+  expect(o).toEqual({ connected: false, finalStatus: 486, statuses: [503, 486] });
+});
+
+/** What a sipp run with -trace_msg sent and received. */
+function readTrace(dir: string): string {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('_messages.log'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+}
