@@ -1,6 +1,9 @@
 import type { Span } from '../diagnostics.ts';
 import type { CoveragePoint, RuleLocation } from '../effects.ts';
 import type { IrRegex, IrTable } from '../ir.ts';
+import type { EffectTemplate } from './effect-templates.ts';
+import { textLibrary } from './lib-text.ts';
+import { ReadRecorder } from './reads.ts';
 import { compileRegex, RegexCompileError, type RegexProgram } from './regex.ts';
 
 /** A construct the code generator cannot translate; reported as a diagnostic at `span`. */
@@ -22,7 +25,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /**
  * State shared while generating one rule set: the location table (effect `at` indexes), coverage
- * points, hoisted regex programs and table slots.
+ * points, effect templates, hoisted regex programs, table slots and what the program reads.
  */
 export class GenContext {
   readonly locations: RuleLocation[] = [];
@@ -31,9 +34,11 @@ export class GenContext {
   readonly regexes: RegexProgram[] = [];
   private readonly regexIndex = new Map<string, number>();
   readonly tables = new Map<string, { slot: number; table: IrTable }>();
-  /** Constant data effects carry (field paths, media policies): built once, frozen, shared by calls. */
-  readonly constants: unknown[] = [];
-  private readonly constantIndex = new Map<string, number>();
+  /** Effect templates (EffectTemplate): what the program's effects hold that is known before a call. */
+  readonly effects: EffectTemplate[] = [];
+  private readonly effectIndex = new Map<string, number>();
+  /** What the program reads of its input (reads.ts). */
+  readonly reads = new ReadRecorder(textLibrary({}).headerKey);
 
   constructor(tables: IrTable[]) {
     tables.forEach((table, slot) => {
@@ -74,16 +79,16 @@ export class GenContext {
     return this.regexes.length - 1;
   }
 
-  /** An expression for constant data, hoisted so calls do not allocate it again. */
-  constant(value: unknown): string {
-    const key = JSON.stringify(value);
-    let i = this.constantIndex.get(key);
+  /** The index of an effect template (the same template twice has one index). */
+  effect(template: EffectTemplate): number {
+    const key = JSON.stringify(template);
+    let i = this.effectIndex.get(key);
     if (i === undefined) {
-      i = this.constants.length;
-      this.constants.push(value);
-      this.constantIndex.set(key, i);
+      i = this.effects.length;
+      this.effects.push(template);
+      this.effectIndex.set(key, i);
     }
-    return `$K[${i}]`;
+    return i;
   }
 
   /** A rule-language name as a JavaScript identifier; the prefix keeps it clear of every JS name. */

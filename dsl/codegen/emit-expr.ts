@@ -82,8 +82,12 @@ export class ExprEmitter {
           e.span,
         );
       case 'field':
+        this.ctx.reads.field(e.field);
         return fieldRead(e.field, e.span);
       case 'header':
+        this.ctx.reads.header(
+          e.name.op === 'lit' && typeof e.name.value === 'string' ? e.name.value : undefined,
+        );
         return e.all ? `$rt.headers($M, ${this.expr(e.name)})` : `$rt.header($M, ${this.expr(e.name)})`;
       case 'local':
         return this.ctx.local(e.name, e.span);
@@ -153,8 +157,13 @@ export class ExprEmitter {
         return `$rt.rxReplace(${this.regexRef(args[1]!)}, ${a(0)}, ${a(2)})`;
       case 'capture':
         return `$rt.rxCapture(${this.regexRef(args[1]!)}, ${a(0)}, ${args[2] ? a(2) : '1'})`;
-      case 'has':
-        return `(${a(0)} !== undefined)`;
+      case 'has': {
+        // Only the presence of a field is read: the input need not carry what is inside it.
+        const arg = args[0];
+        if (arg?.op !== 'field') return `(${a(0)} !== undefined)`;
+        this.ctx.reads.field(arg.field, true);
+        return `(${fieldRead(arg.field, arg.span)} !== undefined)`;
+      }
       case 'str': {
         const t = base(args[0]?.type ?? '');
         if (t === 'NameAddr') return `$rt.fmtNameAddr(${a(0)})`;

@@ -1,4 +1,4 @@
-import type { IrStmt } from '../ir.ts';
+import type { IrExpr, IrStmt } from '../ir.ts';
 import { CodegenError, type GenContext, lit } from './context.ts';
 import { type ExprEmitter, fieldRead } from './emit-expr.ts';
 
@@ -34,8 +34,17 @@ export class StmtEmitter {
     this.depth--;
   }
 
-  private effect(kind: string, fields: string, at: number): string {
-    return `$e.push({ kind: ${lit(kind)}${fields}, at: ${at} });`;
+  /**
+   * Code that appends one effect (effect-templates.ts): the index of its template, then the value
+   * the call computes, if any. A literal value is known already and goes into the template.
+   */
+  private effect(fixed: Record<string, unknown>, at: number, key?: string, value?: IrExpr | string): string {
+    const template = { ...fixed, at };
+    if (key === undefined || value === undefined) return `$e.push(${this.ctx.effect({ fixed: template })});`;
+    if (typeof value !== 'string' && (value.op === 'lit' || value.op === 'enum'))
+      return `$e.push(${this.ctx.effect({ fixed: { ...template, [key]: value.value } })});`;
+    const code = typeof value === 'string' ? value : this.ex.expr(value);
+    return `$e.push(${this.ctx.effect({ fixed: template, computed: key })}, ${code});`;
   }
 
   stmt(s: IrStmt): void {
@@ -75,86 +84,84 @@ export class StmtEmitter {
         return;
       }
       case 'setHeader': {
-        const kind = `header.${s.mode}`;
-        const param = s.param !== undefined && s.mode === 'set' ? `, param: ${lit(s.param)}` : '';
-        this.line(
-          `${mark} ${this.effect(kind, `, name: ${lit(s.name)}, value: ${x(s.value)}${param}`, at)}`,
-          at,
-        );
+        const param = s.param !== undefined && s.mode === 'set' ? { param: s.param } : {};
+        const fixed = { kind: `header.${s.mode}`, name: s.name, ...param };
+        this.line(`${mark} ${this.effect(fixed, at, 'value', s.value)}`, at);
         return;
       }
       case 'removeHeader': {
-        const param = s.param !== undefined ? `, param: ${lit(s.param)}` : '';
-        this.line(`${mark} ${this.effect('header.remove', `, name: ${lit(s.name)}${param}`, at)}`, at);
+        const param = s.param !== undefined ? { param: s.param } : {};
+        this.line(`${mark} ${this.effect({ kind: 'header.remove', name: s.name, ...param }, at)}`, at);
         return;
       }
       case 'removeHeaders': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
-        this.line(`${mark} for (const n of $rt.headerNames($M)) if ($rt.rxTest(${rx}, n))`, at);
-        this.line(`  ${this.effect('header.remove', ', name: n', at)}`, at);
+        this.ctx.reads.names();
+        this.line(`${mark} for (const n of $rt.headerNamesMatching($M, ${rx}))`, at);
+        this.line(`  ${this.effect({ kind: 'header.remove' }, at, 'name', 'n')}`, at);
         return;
       }
       case 'replaceHeader': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
+        this.ctx.reads.header(s.name);
         this.line(
           `${mark} { const vs = $rt.headerLines($M, ${lit(s.name)}); const r = ${x(s.replacement)};`,
           at,
         );
+        const values = `vs.map((v) => $rt.rxReplace(${rx}, v, r))`;
         this.line(
-          `  if (vs.length > 0) ${this.effect('header.replace', `, name: ${lit(s.name)}, values: vs.map((v) => $rt.rxReplace(${rx}, v, r))`, at)} }`,
+          `  if (vs.length > 0) ${this.effect({ kind: 'header.replace', name: s.name }, at, 'values', values)} }`,
           at,
         );
         return;
       }
       case 'setField':
-        this.line(
-          `${mark} ${this.effect('field.set', `, field: ${this.ctx.constant(s.field)}, value: ${x(s.value)}`, at)}`,
-          at,
-        );
+        this.line(`${mark} ${this.effect({ kind: 'field.set', field: s.field }, at, 'value', s.value)}`, at);
         return;
       case 'removeField':
-        this.line(`${mark} ${this.effect('field.remove', `, field: ${this.ctx.constant(s.field)}`, at)}`, at);
+        this.line(`${mark} ${this.effect({ kind: 'field.remove', field: s.field }, at)}`, at);
         return;
       case 'replaceField': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
         const cur = fieldRead(s.field, s.span);
+        this.ctx.reads.field(s.field);
+        const value = `$rt.rxReplace(${rx}, v, ${x(s.replacement)})`;
         this.line(`${mark} { const v = ${cur}; if (typeof v === 'string')`, at);
-        this.line(
-          `  ${this.effect('field.set', `, field: ${this.ctx.constant(s.field)}, value: $rt.rxReplace(${rx}, v, ${x(s.replacement)})`, at)} }`,
-          at,
-        );
+        this.line(`  ${this.effect({ kind: 'field.set', field: s.field }, at, 'value', value)} }`, at);
         return;
       }
       case 'setVar':
         this.line(`${mark} $V[${lit(s.name)}] = ${x(s.value)};`, at);
-        this.line(this.effect('var.set', `, name: ${lit(s.name)}, value: $V[${lit(s.name)}]`, at), at);
+        this.line(
+          this.effect(
+            { kind: 'var.set', name: s.name },
+            at,
+            'value',
+            s.value.op === 'lit' ? s.value : `$V[${lit(s.name)}]`,
+          ),
+          at,
+        );
         return;
       case 'reject':
       case 'reply': {
-        const reason = s.reason ? `, reason: ${x(s.reason)}` : '';
-        this.line(`${mark} ${this.effect(s.op, `, code: ${lit(s.code)}${reason}`, at)} return;`, at);
+        const e = this.effect({ kind: s.op, code: s.code }, at, 'reason', s.reason);
+        this.line(`${mark} ${e} return;`, at);
         return;
       }
       case 'route': {
-        const fo = s.failover ? `, failover: ${this.ctx.constant(s.failover)}` : '';
-        const fields = `, target: ${lit(s.target)}, targetKind: ${lit(s.targetKind)}${fo}`;
-        this.line(`${mark} ${this.effect('route', fields, at)} return;`, at);
+        const fo = s.failover ? { failover: s.failover } : {};
+        const fixed = { kind: 'route', target: s.target, targetKind: s.targetKind, ...fo };
+        this.line(`${mark} ${this.effect(fixed, at)} return;`, at);
         return;
       }
       case 'media':
-        this.line(
-          `${mark} ${this.effect('media', `, leg: ${lit(s.leg)}, policy: ${this.ctx.constant(s.policy)}`, at)}`,
-          at,
-        );
+        this.line(`${mark} ${this.effect({ kind: 'media', leg: s.leg, policy: s.policy }, at)}`, at);
         return;
       case 'log':
-        this.line(
-          `${mark} ${this.effect('log', `, level: ${lit(s.level)}, message: ${x(s.message)}`, at)}`,
-          at,
-        );
+        this.line(`${mark} ${this.effect({ kind: 'log', level: s.level }, at, 'message', s.message)}`, at);
         return;
       case 'count':
-        this.line(`${mark} ${this.effect('count', `, counter: ${lit(s.counter)}`, at)}`, at);
+        this.line(`${mark} ${this.effect({ kind: 'count', counter: s.counter }, at)}`, at);
         return;
       case 'stop':
         this.line(`${mark} return;`, at);

@@ -3,9 +3,11 @@ import { PLANS } from '../e164.ts';
 import type { CoveragePoint, RuleLocation } from '../effects.ts';
 import type { IrHandler, IrHook, IrProgram, IrTable, IrValue } from '../ir.ts';
 import { CodegenError, GenContext, lit } from './context.ts';
+import type { EffectTemplate } from './effect-templates.ts';
 import { ExprEmitter } from './emit-expr.ts';
 import { type Line, StmtEmitter } from './emit-stmt.ts';
 import { preludeSource } from './prelude.ts';
+import type { InputReads, ReadRecorder } from './reads.ts';
 
 /**
  * Code generation (docs/runtime.md): the IR of a rule set becomes one JavaScript program for the
@@ -16,7 +18,7 @@ import { preludeSource } from './prelude.ts';
  *   __sbc_where() -> number                location index of the statement running last
  * and reads one host function, $lookup(table, key) -> rowJson | undefined, captured at load time.
  */
-export const CODEGEN_VERSION = 2;
+export const CODEGEN_VERSION = 3;
 
 export interface TableInfo {
   name: string;
@@ -34,6 +36,8 @@ export interface CompiledRules {
   source: string;
   /** Effect `at` and `$w` values index this table. */
   locations: RuleLocation[];
+  /** What the program's effects hold that is known before a call; RunOutput `e` indexes this. */
+  effects: EffectTemplate[];
   /** For each generated line (1-based; index 0 unused), the location index it comes from, or -1. */
   lineMap: number[];
   /** Decision points, for traces and coverage. */
@@ -43,13 +47,19 @@ export interface CompiledRules {
   vars: Record<string, IrValue>;
   /** Trunks with their peers and source ranges, so tools can classify a message by its source. */
   trunks: { name: string; peers: string[]; sources: string[] }[];
+  /**
+   * The parts of a HookInput the program can read (reads.ts); the runtime sends only these. Absent:
+   * the program may read anything, and the whole input is sent.
+   */
+  reads?: InputReads;
 }
 
-/** What __sbc_run returns (as JSON). Effects carry `at` as a location index. */
+/** What __sbc_run returns (as JSON). */
 export interface RunOutput {
   /** Handler index, -1 when none matched. */
   h: number;
-  e?: Record<string, unknown>[];
+  /** Effects: template indexes, each followed by its computed value (effect-templates.ts). */
+  e?: unknown[];
   t: number[];
   /** Error message when the rule threw, and the location index that was running. */
   x?: string;
@@ -69,19 +79,28 @@ export function generate(ir: IrProgram): GenerateResult {
   }
 }
 
-function hookCondition(hook: IrHook): string {
-  const trunk = (expr: string) => (hook.trunk !== undefined ? ` && ${expr} === ${lit(hook.trunk)}` : '');
+/** The dispatch test of one handler ($select below); what it reads is recorded in `reads`. */
+function hookCondition(hook: IrHook, reads: ReadRecorder): string {
+  const trunk = (expr: string, path: string[]) => {
+    if (hook.trunk === undefined) return '';
+    reads.inputPart(path);
+    return ` && ${expr} === ${lit(hook.trunk)}`;
+  };
   switch (hook.kind) {
     case 'request':
+      reads.messagePart(['method']);
       return (
         `k === 'request' && ${lit(hook.methods)}.includes(m.method) && d === ${lit(hook.direction)}` +
         ` && dlg === ${hook.inDialog}` +
-        trunk(hook.direction === 'out' ? '$I.target' : '$I.source?.trunk')
+        (hook.direction === 'out'
+          ? trunk('$I.target', ['target'])
+          : trunk('$I.source?.trunk', ['source', 'trunk']))
       );
     case 'response':
-      return `k === 'response' && $rt.inAnyClass(m.status, ${lit(hook.statuses)})${trunk('$I.source?.trunk')}`;
+      reads.messagePart(['status']);
+      return `k === 'response' && $rt.inAnyClass(m.status, ${lit(hook.statuses)})${trunk('$I.source?.trunk', ['source', 'trunk'])}`;
     case 'failure':
-      return `k === 'failure'${trunk('$I.failure?.trunk')}`;
+      return `k === 'failure'${trunk('$I.failure?.trunk', ['failure', 'trunk'])}`;
   }
 }
 
@@ -115,10 +134,6 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
   add(`const $rt = ${preludeSource(PLANS)};`);
   add('const $tick = $rt.tick;');
   add(`const $RX = ${lit(ctx.regexes)};`);
-  add(
-    'const $freeze = (v) => { if (v !== null && typeof v === "object") { Object.values(v).forEach($freeze); Object.freeze(v); } return v; };',
-  );
-  add(`const $K = $freeze(${lit(ctx.constants)});`);
   const inline = ir.tables.map((t) =>
     t.source.kind === 'inline' ? `new Map(${lit(t.source.entries)})` : 'undefined',
   );
@@ -145,24 +160,29 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
   for (const hl of handlerLines) lines.push(...hl);
   add(`const $H = [${ir.handlers.map((_, i) => `$h${i}`).join(', ')}];`);
   add(`const $HP = ${lit(handlerPoints)};`);
+  // What $select and __sbc_run read of every input (the handlers' reads were recorded as emitted).
+  for (const part of ['hook', 'direction', 'inDialog']) ctx.reads.inputPart([part]);
+  if (ir.vars.length > 0) ctx.reads.inputPart(['vars']);
   add('function $select($I) {');
   add(
     '  const k = $I.hook; const m = $I.message; const d = $I.direction ?? "in"; const dlg = $I.inDialog === true;',
   );
   ir.handlers.forEach((h, i) => {
-    add(`  if (${hookCondition(h.hook)}) return ${i};`, ctx.loc(h.span));
+    add(`  if (${hookCondition(h.hook, ctx.reads)}) return ${i};`, ctx.loc(h.span));
   });
   add('  return -1;');
   add('}');
   add(RUN_WRAPPER);
 
   const lineMap = [-1, ...lines.map((l) => l.loc)];
+  const reads = ctx.reads.result();
   return {
     codegenVersion: CODEGEN_VERSION,
     ruleset: ir.ruleset,
     files: ir.files,
     source: lines.map((l) => l.code).join('\n'),
     locations: ctx.locations,
+    effects: ctx.effects,
     lineMap,
     points: ctx.points,
     handlers: ir.handlers.map((h) => ({
@@ -173,6 +193,7 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
     tables: ir.tables.map(tableInfo),
     vars: Object.fromEntries(ir.vars.map((v) => [v.name, v.initial])),
     trunks: ir.trunks.map((t) => ({ name: t.name, peers: t.peers.map((p) => p.host), sources: t.sources })),
+    ...(reads === undefined ? {} : { reads }),
   };
 }
 

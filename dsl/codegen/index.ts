@@ -7,6 +7,8 @@ export {
   type RunOutput,
   type TableInfo,
 } from './generate.ts';
+export { type EffectTemplate, type ExpandResult, expandEffects } from './effect-templates.ts';
 export { type InProcessProgram, instantiate } from './in-process.ts';
 export { type Prelude, prelude } from './prelude.ts';
+export type { InputReads, ReadTree } from './reads.ts';
 export { compileRegex, MAX_PROGRAM, RegexCompileError, type RegexProgram } from './regex.ts';

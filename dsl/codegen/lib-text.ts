@@ -4,9 +4,12 @@ import type { NameAddrSnapshot, UriSnapshot } from '../effects.ts';
 /**
  * Numbers, headers, addresses, CIDRs and status classes for generated code. Embedded in generated
  * programs by source text (see prelude.ts), so it must stay self-contained: it may use only its
- * parameter and JavaScript built-ins.
+ * parameters (the numbering plans, and the regex test of lib-regex.ts) and JavaScript built-ins.
  */
-export function textLibrary(plans: Record<string, NumberingPlan>) {
+export function textLibrary(
+  plans: Record<string, NumberingPlan>,
+  rxTest: (rx: never, s: string, from: number, to: number) => boolean = () => false,
+) {
   const hasOwn = Object.prototype.hasOwnProperty;
   /** Property read that never reaches the prototype chain (`constructor`, `__proto__`). */
   function own(obj: unknown, key: string): unknown {
@@ -129,6 +132,51 @@ export function textLibrary(plans: Record<string, NumberingPlan>) {
       start = end + 1;
     }
     return [...seen];
+  }
+  /**
+   * The distinct header names (as written, trimmed) that the pattern matches, in order of first
+   * appearance: `[...headerNames(msg)].filter((n) => rxTest(rx, n))`, but names are tested where
+   * they stand in the text, and only those that match become strings.
+   */
+  function headerNamesMatching(msg: Msg, rx: never): string[] {
+    const text = headersText(msg);
+    const out: string[] = [];
+    let seen: Set<string> | undefined;
+    for (let start = 0; start < text.length;) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const colon = text.indexOf(':', start);
+      if (colon > start && colon < end) {
+        let a = start;
+        let b = colon;
+        let ascii = true;
+        for (let i = a; i < b && ascii; i++) ascii = text.charCodeAt(i) < 128;
+        let name: string | undefined;
+        if (ascii) {
+          // ASCII white space is all that trim() removes from an ASCII name.
+          while (a < b && isSpace(text.charCodeAt(a))) a++;
+          while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+        } else {
+          name = text.slice(a, b).trim();
+          a = 0;
+          b = name.length;
+        }
+        if (rxTest(rx, name ?? text, a, b)) {
+          name ??= text.slice(a, b);
+          // Few names match; past 16 a set keeps a message of many matching names linear.
+          if (seen === undefined && out.length >= 16) seen = new Set(out);
+          if (seen !== undefined ? !seen.has(name) : !out.includes(name)) {
+            out.push(name);
+            seen?.add(name);
+          }
+        }
+      }
+      start = end + 1;
+    }
+    return out;
+  }
+  function isSpace(c: number): boolean {
+    return c === 32 || (c >= 9 && c <= 13);
   }
   /** Headers whose values contain commas that do not separate list elements (RFC 3261 §7.3.1). */
   const NOT_LISTS = [
@@ -253,6 +301,7 @@ export function textLibrary(plans: Record<string, NumberingPlan>) {
     header,
     headers,
     headerNames,
+    headerNamesMatching,
     headerLines,
     headerKey,
     fmtUri,

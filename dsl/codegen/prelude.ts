@@ -14,7 +14,8 @@ import { textLibrary } from './lib-text.ts';
  */
 export function prelude(plans: Record<string, NumberingPlan>) {
   const clock = clockLibrary();
-  return { ...clock, ...regexLibrary(clock.tick), ...textLibrary(plans) };
+  const rx = regexLibrary(clock.tick);
+  return { ...clock, ...rx, ...textLibrary(plans, rx.rxTest as never) };
 }
 
 export type Prelude = ReturnType<typeof prelude>;
@@ -22,7 +23,7 @@ export type Prelude = ReturnType<typeof prelude>;
 /** The library as JavaScript source: an expression that evaluates to the same object as prelude(). */
 export function preludeSource(plans: Record<string, NumberingPlan>): string {
   return (
-    `(() => { const clock = (${clockLibrary.toString()})(); ` +
-    `return { ...clock, ...(${regexLibrary.toString()})(clock.tick), ...(${textLibrary.toString()})(${JSON.stringify(plans)}) }; })()`
+    `(() => { const clock = (${clockLibrary.toString()})(); const rx = (${regexLibrary.toString()})(clock.tick); ` +
+    `return { ...clock, ...rx, ...(${textLibrary.toString()})(${JSON.stringify(plans)}, rx.rxTest) }; })()`
   );
 }

@@ -1,6 +1,7 @@
 import type { CompiledRules } from '../../dsl/codegen/index.ts';
 import type { Effect, HookInput, HookResult, RuleError, RuleLocation } from '../../dsl/effects.ts';
 import { type FallbackPolicy, fallbackFor } from './fallback.ts';
+import { inputPayload } from './input.ts';
 import { DEFAULT_LIMITS, type RuntimeLimits } from './limits.ts';
 import { type CallOutcome, RuleIsolate } from './rule-isolate.ts';
 import { NO_TABLES, type TableSource } from './table-source.ts';
@@ -53,12 +54,22 @@ export class RuleSetRuntime {
     return new RuleIsolate(this.rules.source, this.rules.tables, this.tables, this.limits);
   }
 
-  /** One hook call; the snapshot is copied into the isolate (docs/runtime.md "Crossing into the isolate"). */
+  /**
+   * One hook call. Only the parts of the snapshot the program reads cross into the isolate, as JSON
+   * text (input.ts; docs/runtime.md "Crossing into the isolate").
+   */
   runHook(input: HookInput): HookResult {
-    return this.runWith(input, input);
+    let payload: HookInput | string;
+    try {
+      payload = inputPayload(input, this.rules.reads);
+    } catch (e) {
+      // Not data (a function in the snapshot): the call cannot run, and no rule line is to blame.
+      return this.fail(input, { kind: 'throw', message: String(e instanceof Error ? e.message : e) }, -1, []);
+    }
+    return this.runWith(input, payload);
   }
 
-  /** The same call with the input already serialised (the core can serialise once and reuse it). */
+  /** The same call with the whole input already serialised as JSON text (nothing is left out). */
   runJson(input: HookInput, json: string): HookResult {
     return this.runWith(input, json);
   }

@@ -1,4 +1,4 @@
-import type { CompiledRules } from '../../dsl/codegen/index.ts';
+import { type CompiledRules, expandEffects } from '../../dsl/codegen/index.ts';
 import type { Effect, RuleLocation, TraceEvent } from '../../dsl/effects.ts';
 import type { RuntimeLimits } from './limits.ts';
 
@@ -75,10 +75,10 @@ export class OutputChecker {
           thrown: { message: String(out.x).slice(0, 300), at, overTime: out.o === 1 },
         };
       }
-      if (!Array.isArray(out.e)) throw new Nonsense('effects missing');
-      if (out.e.length > this.limits.maxEffects)
-        throw new Nonsense(`more than ${this.limits.maxEffects} effects`);
-      return { ok: true, handler, effects: out.e.map((e) => this.effect(e)), hits };
+      // Template indexes and computed values, or effects written out in full (effect-templates.ts).
+      const expanded = expandEffects(this.rules.effects ?? [], out.e, this.limits.maxEffects);
+      if (!expanded.ok) throw new Nonsense(expanded.message);
+      return { ok: true, handler, effects: expanded.effects.map((e) => this.effect(e)), hits };
     } catch (e) {
       if (e instanceof Nonsense || e instanceof SyntaxError)
         return { ok: false, message: `invalid result: ${e.message}`, handler, hits };

@@ -17,11 +17,12 @@ export function runtimeFor(text: string, options: RuntimeOptions = {}): RuleSetR
 /** A CompiledRules around arbitrary JavaScript, as if the generated code had been tampered with. */
 export function rawRules(source: string, extra: Partial<CompiledRules> = {}): CompiledRules {
   return {
-    codegenVersion: 2,
+    codegenVersion: 3,
     ruleset: 'raw',
     files: ['raw.rules'],
     source,
     locations: [{ file: 'raw.rules', line: 7, column: 3 }],
+    effects: [],
     lineMap: [],
     points: [],
     handlers: [

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type CompiledRules,
+  expandEffects,
   generate,
   instantiate,
   prelude,
@@ -23,9 +24,16 @@ function gen(text: string): CompiledRules {
   return g.compiled;
 }
 
-function run(rules: CompiledRules, input: HookInput, rows: Record<string, unknown> = {}): RunOutput {
+/** A program's output with its effects expanded from their templates (effect-templates.ts). */
+type Expanded = Omit<RunOutput, 'e'> & { e?: Record<string, unknown>[] };
+
+function run(rules: CompiledRules, input: HookInput, rows: Record<string, unknown> = {}): Expanded {
   const p = instantiate(rules, (_t, key) => (key in rows ? JSON.stringify(rows[key]) : undefined));
-  return JSON.parse(p.run(JSON.stringify(input))) as RunOutput;
+  const out = JSON.parse(p.run(JSON.stringify(input))) as RunOutput;
+  if (out.e === undefined) return out as Expanded;
+  const expanded = expandEffects(rules.effects, out.e, 1000);
+  if (!expanded.ok) throw new Error(expanded.message);
+  return { ...out, e: expanded.effects };
 }
 
 const TRUNKS = 'trunk zoom { peers ["162.12.233.59:5061"] }\ntrunk core { peers ["10.0.0.10"] }\n';
@@ -146,17 +154,21 @@ on request INVITE {
     expect(rules.points.filter((p) => p.kind === 'branch')).toHaveLength(3);
   });
 
-  it('emits rule text only inside JSON literals', () => {
+  it('emits rule text only inside JSON literals, or as template data outside the program', () => {
     const tricky = '*/ }); globalThis.x = 1; (function(){ //';
-    const rules = gen(`on request INVITE { log "${tricky}" }`);
+    const rules = gen(`on request INVITE {\n  log "${tricky}"\n  log "${tricky}" + ruri.user\n}`);
+    // A literal message is known at compile time: it is template data, not program text.
+    expect(rules.effects.map((t) => t.fixed.message)).toContain(tricky);
     expect(rules.source).toContain(JSON.stringify(tricky));
-    expect(run(rules, requestIn()).e?.[0]?.message).toBe(tricky);
+    expect(run(rules, requestIn()).e?.map((e) => e.message)).toEqual([tricky, `${tricky}+14085551212`]);
   });
 
   it('maps generated lines back to rule lines', () => {
     const rules = gen('on request INVITE {\n  log "a"\n\n  reject 403\n}');
     const lines = rules.source.split('\n');
-    const rejectLine = lines.findIndex((l) => l.includes('"reject"')) + 1;
+    const reject = rules.effects.findIndex((t) => t.fixed.kind === 'reject');
+    const rejectLine = lines.findIndex((l) => l.includes(`$e.push(${reject});`)) + 1;
+    expect(rejectLine).toBeGreaterThan(0);
     expect(rules.locations[rules.lineMap[rejectLine]!]).toEqual({ file: 'main.rules', line: 4, column: 3 });
   });
 
