@@ -135,3 +135,129 @@ function readTrace(dir: string): string {
     .map((f) => readFileSync(join(dir, f), 'utf8'))
     .join('\n');
 }
+
+it('forks to every target at once, takes the first 200 and CANCELs the one still ringing', async () => {
+  const ringPort = await freePort();
+  const answerPort = await freePort();
+  h = await startEdgeWithProxy(udp, () => ({
+    destination: [`sip:127.0.0.1:${ringPort}`, `sip:127.0.0.1:${answerPort}`],
+    forking: 'simultaneous',
+    remainInDialog: true,
+  }));
+  // The ringing callee passes only if it gets the CANCEL (and the ACK of its 487).
+  const ringing = callee('uas-ring-cancel', ringPort);
+  await settle();
+  const r = await runCalls(h, answerPort, {
+    transport: 'udp',
+    uas: 'uas-answer-late',
+    uac: 'uac-proxied',
+    calls: 1,
+  });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 1, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 1, failed: 0 });
+  expect(summary(await ringing.done)).toEqual({ code: 0, ok: 1, failed: 0 });
+  const [o] = await h.settled(1);
+  expect(o).toEqual({ connected: true, finalStatus: 200, statuses: [200] });
+});
+
+it('passes the caller’s CANCEL on to the ringing target and answers the caller 487 (§16.10)', async () => {
+  const ringPort = await freePort();
+  h = await startEdgeWithProxy(udp, () => ({ destination: `sip:127.0.0.1:${ringPort}` }));
+  const r = await runCalls(h, ringPort, {
+    transport: 'udp',
+    uas: 'uas-ring-cancel',
+    uac: 'uac-cancel',
+    calls: 2,
+  });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 2, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 2, failed: 0 });
+  const outcomes = await h.settled(2);
+  expect(outcomes.map((o) => o.connected)).toEqual([false, false]);
+});
+
+it('moves on when a target stays silent past the provisional timeout', async () => {
+  const silentPort = await freePort(); // nothing listens there
+  const answerPort = await freePort();
+  h = await startEdgeWithProxy(udp, () => ({
+    destination: [`sip:127.0.0.1:${silentPort}`, `sip:127.0.0.1:${answerPort}`],
+    provisionalTimeout: '1s',
+    remainInDialog: true,
+  }));
+  const started = Date.now();
+  const r = await runCalls(h, answerPort, {
+    transport: 'udp',
+    uas: 'uas-proxied',
+    uac: 'uac-proxied',
+    calls: 1,
+  });
+  expect(summary(r.uac)).toEqual({ code: 0, ok: 1, failed: 0 });
+  expect(summary(r.uas)).toEqual({ code: 0, ok: 1, failed: 0 });
+  const [o] = await h.settled(1);
+  expect(o).toEqual({ connected: true, finalStatus: 200, statuses: [200] });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+});
+
+it('record-routes twice when the call changes transport (RFC 5658): TCP caller, UDP callee', async () => {
+  const uasPort = await freePort();
+  h = await startEdgeWithProxy(
+    {
+      listen: [
+        { protocol: 'udp', host: '127.0.0.1' },
+        { protocol: 'tcp', host: '127.0.0.1' },
+      ],
+    },
+    () => ({ destination: `sip:127.0.0.1:${uasPort}`, remainInDialog: true }),
+  );
+  const uas = startSipp(
+    [
+      ...scenario('uas-proxied'),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(uasPort),
+      '-t',
+      'u1',
+      '-m',
+      '1',
+      '-timeout',
+      '20s',
+      '-trace_msg',
+    ],
+    30_000,
+  );
+  await settle();
+  const uac = startSipp(
+    [
+      `127.0.0.1:${h.sipPort('tcp')}`,
+      ...scenario('uac-proxied'),
+      '-s',
+      'service',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-t',
+      't1',
+      '-m',
+      '1',
+      '-timeout',
+      '20s',
+    ],
+    30_000,
+  );
+  expect(summary(await uac.done)).toEqual({ code: 0, ok: 1, failed: 0 });
+  const callee = await uas.done;
+  expect(summary(callee)).toEqual({ code: 0, ok: 1, failed: 0 });
+  const invite =
+    readTrace(callee.dir)
+      .split(/-{10,}/)
+      .find((m) => m.includes('INVITE sip:')) ?? '';
+  const udpPort = h.sipPort('udp');
+  const tcpPort = h.sipPort('tcp');
+  // Top: where the callee's side reaches the edge (UDP); below: where the caller's side does (TCP).
+  expect(invite).toMatch(
+    new RegExp(
+      `Record-Route: <sip:127\\.0\\.0\\.1:${udpPort};lr>\\s+Record-Route: <sip:127\\.0\\.0\\.1:${tcpPort};transport=tcp;lr>`,
+    ),
+  );
+});

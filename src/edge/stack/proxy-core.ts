@@ -5,14 +5,12 @@
 // (§16.7 step 10); when every branch has failed, the best final goes upstream
 // (§16.7 step 6). A CANCEL from upstream cancels every branch (§16.10).
 
-import { isIP } from 'node:net';
-import type { SipMessage, Uri } from '../sip/index.ts';
+import type { SipMessage } from '../sip/index.ts';
 import { values } from '../sip/index.ts';
 import type { ClientTransaction } from '../transaction/index.ts';
 import { clientKey, InviteServerTransaction, newBranch } from '../transaction/index.ts';
-import { protocolOf } from '../transport/resolve.ts';
 import type { Target } from '../transport/types.ts';
-import { hostForSocket, isReliable } from '../transport/types.ts';
+import { isReliable } from '../transport/types.ts';
 import type { AppHeader } from './app-sip.ts';
 import type { ProxyHandle, ServerEntry, StackContext } from './context.ts';
 import { messageFlow, releaseRequest, sender } from './context.ts';
@@ -21,7 +19,9 @@ import {
   bestResponse,
   branchAck,
   forwardRequest,
+  isOwnUri,
   recordRoutesFor,
+  redirectTargets,
   upstreamResponse,
 } from './proxy-message.ts';
 import { cancelRequest, targetOf, viaFor } from './requests.ts';
@@ -181,9 +181,12 @@ export class ProxyCore implements ProxyHandle {
   #onResponse(b: Branch, res: SipMessage): void {
     const status = res.status;
     if (status >= 200 && status < 300) return this.#success(b, res);
-    if (b.state === 'done') return; // late, from a target given up on: its transaction ACKs it
-    if (b.quietTimer !== undefined) clearTimeout(b.quietTimer);
-    b.quietTimer = undefined;
+    if (b.state === 'done') {
+      // Late, from a target given up on: cancelled once it rings; a final is ACKed by its transaction.
+      if (status < 200 && b.cancelPending) this.#sendCancel(b);
+      return;
+    }
+    clearTimers(b, true);
     if (status < 200) {
       b.state = 'proceeding';
       if (b.cancelPending) return this.#sendCancel(b);
@@ -200,7 +203,8 @@ export class ProxyCore implements ProxyHandle {
     b.state = 'done';
     b.status = status;
     b.final = res;
-    this.#report(b, res);
+    // Once the app was told the proxying is done, it hears nothing more of it.
+    if (!this.#finished) this.#report(b, res);
     this.#cdrFinal(res);
     if (status < 400 && this.#s.followRedirects) this.#redirect(b, res);
     // A challenge ends the search: the caller has to retry with credentials (as drachtio does).
@@ -231,17 +235,12 @@ export class ProxyCore implements ProxyHandle {
 
   /** 3xx with followRedirects: its Contacts become targets tried right after this one. */
   #redirect(b: Branch, res: SipMessage): void {
-    const contacts = values.contact(res);
-    if (!contacts.ok || contacts.value === null || contacts.value.star) return;
-    const at = this.#branches.indexOf(b) + 1;
-    const known = new Set(this.#branches.map((x) => x.uri));
-    // At most 10 new targets per redirect, and never one already tried (a redirect loop).
-    const fresh = contacts.value.addresses
-      .filter((a) => a.uri.kind === 'sip')
-      .map((a) => a.uri.raw)
-      .filter((u) => !known.has(u))
-      .slice(0, 10);
-    this.#branches.splice(at, 0, ...fresh.map(newBranchFor));
+    const fresh = redirectTargets(res, new Set(this.#branches.map((x) => x.uri)));
+    if (fresh.length === 0) return;
+    this.#branches.splice(this.#branches.indexOf(b) + 1, 0, ...fresh.map(newBranchFor));
+    // §16.7 step 4: a 3xx that was recursed on is no candidate for the best response.
+    b.status = 0;
+    b.final = undefined;
   }
 
   #noAnswer(b: Branch): void {
@@ -393,17 +392,10 @@ function newBranchFor(uri: string): Branch {
   };
 }
 
-function clearTimers(b: Branch): void {
+function clearTimers(b: Branch, quietOnly = false): void {
   if (b.quietTimer !== undefined) clearTimeout(b.quietTimer);
-  if (b.finalTimer !== undefined) clearTimeout(b.finalTimer);
   b.quietTimer = undefined;
+  if (quietOnly) return;
+  if (b.finalTimer !== undefined) clearTimeout(b.finalTimer);
   b.finalTimer = undefined;
-}
-
-/** Is this URI one of our own listening points? Only IP literals are recognised (no lookups on this path). */
-export function isOwnUri(ctx: StackContext, uri: Uri): boolean {
-  if (uri.kind !== 'sip') return false;
-  const protocol = protocolOf(uri);
-  const port = uri.port ?? (protocol === 'tls' ? 5061 : 5060);
-  return isIP(hostForSocket(uri.host)) !== 0 && ctx.registry.isOwnAddress({ host: uri.host, port });
 }

@@ -3,10 +3,14 @@
 // the choice of the best final response (§16.7 step 6), and the ACK and
 // CANCEL a proxy sends on its own branches (§17.1.1.3, §9.1, §16.10).
 
-import type { NameAddr, SipMessage } from '../sip/index.ts';
+import { isIP } from 'node:net';
+import type { NameAddr, SipMessage, Uri } from '../sip/index.ts';
 import { parseMessage, serialize, values } from '../sip/index.ts';
+import { protocolOf } from '../transport/resolve.ts';
 import type { Transport } from '../transport/types.ts';
+import { hostForSocket } from '../transport/types.ts';
 import type { AppHeader } from './app-sip.ts';
+import type { StackContext } from './context.ts';
 import { hostport } from './context.ts';
 import type { CancelSource } from './requests.ts';
 
@@ -153,4 +157,23 @@ export function branchAck(c: CancelSource, res: SipMessage): Buffer {
   for (const r of c.routes) s += `Route: ${r}\r\n`;
   s += `From: ${c.from}\r\nTo: ${res.get('to') ?? c.to}\r\nCall-ID: ${c.callId}\r\nCSeq: ${c.seq} ACK\r\n`;
   return Buffer.from(`${s}Content-Length: 0\r\n\r\n`, 'utf8');
+}
+
+/** Is this URI one of our own listening points? Only IP literals are recognised (no lookups on this path). */
+export function isOwnUri(ctx: StackContext, uri: Uri): boolean {
+  if (uri.kind !== 'sip') return false;
+  const protocol = protocolOf(uri);
+  const port = uri.port ?? (protocol === 'tls' ? 5061 : 5060);
+  return isIP(hostForSocket(uri.host)) !== 0 && ctx.registry.isOwnAddress({ host: uri.host, port });
+}
+
+/** A 3xx's Contacts to try next: SIP URIs only, at most 10, none already tried (a redirect loop). */
+export function redirectTargets(res: SipMessage, known: ReadonlySet<string>): string[] {
+  const contacts = values.contact(res);
+  if (!contacts.ok || contacts.value === null || contacts.value.star) return [];
+  return contacts.value.addresses
+    .filter((a) => a.uri.kind === 'sip')
+    .map((a) => a.uri.raw)
+    .filter((u) => !known.has(u))
+    .slice(0, 10);
 }

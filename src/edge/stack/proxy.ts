@@ -12,8 +12,8 @@ import { parseAppSip } from './app-sip.ts';
 import { appText } from './app-text.ts';
 import type { ServerEntry, StackContext } from './context.ts';
 import { releaseRequest, sender } from './context.ts';
-import { isOwnUri, ProxyCore } from './proxy-core.ts';
-import { parseDuration } from './proxy-message.ts';
+import { ProxyCore } from './proxy-core.ts';
+import { isOwnUri, parseDuration } from './proxy-message.ts';
 import { targetOf, viaFor } from './requests.ts';
 import { localResponse } from './responses.ts';
 
