@@ -228,6 +228,7 @@ export class ProxyCore implements ProxyHandle {
     this.#cdrFinal(res);
     if (this.#entry.txn instanceof InviteServerTransaction) this.#entry.txn.forwardSuccess(bytes, res.status);
     else this.#entry.txn.respond(bytes, res.status);
+    this.#cdrUpstream(bytes, res.status);
     if (this.#s.recordRoute && this.#isInvite) this.#remember();
     this.#cancelBranches();
     this.#finish('answered');
@@ -340,6 +341,18 @@ export class ProxyCore implements ProxyHandle {
 
   #respond(bytes: Buffer, status: number): void {
     this.#entry.txn.respond(bytes, status);
+    if (status >= 300) this.#cdrUpstream(bytes, status);
+  }
+
+  /** What the caller was answered, as drachtio-server records it (source `application`, role proxy-uas). */
+  #cdrUpstream(bytes: Buffer, status: number): void {
+    if (!this.#isInvite || !this.#s.initial || !this.#ctx.opts.cdrs) return;
+    const sip = bytes.toString('utf8');
+    if (status < 300) this.#ctx.gateway.cdr({ kind: 'start', source: 'application', role: 'proxy-uas', sip });
+    else {
+      const reason = status === 487 ? 'call-canceled' : 'call-rejected';
+      this.#ctx.gateway.cdr({ kind: 'stop', source: 'application', reason, sip });
+    }
   }
 
   #finish(end: ProxyEnd): void {

@@ -105,8 +105,12 @@ export function forwardRouted(ctx: StackContext, entry: ServerEntry, msg: SipMes
   if (method === 'BYE' && ctx.opts.cdrs)
     ctx.gateway.cdr({ kind: 'stop', source: 'network', reason: 'normal-release', sip: appText(msg) });
   core.start();
+  if (method !== 'BYE') return;
+  // drachtio-server records the BYE twice: received (above) and passed on.
+  if (ctx.opts.cdrs)
+    ctx.gateway.cdr({ kind: 'stop', source: 'application', reason: 'normal-release', sip: appText(msg) });
   // The dialog is over once its BYE is answered (either way: a 481 means it was already gone).
-  if (method === 'BYE') void core.done.then(() => ctx.proxied.delete(callId));
+  void core.done.then(() => ctx.proxied.delete(callId));
 }
 
 /** The ACK of a 2xx in a record-routed dialog: forwarded without a transaction (§16.11 is not needed: it has none). */

@@ -17,11 +17,13 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function setup(options: (callee: UdpPeer) => ProxyOptions) {
+async function setup(options: (callee: UdpPeer) => ProxyOptions, cdrs = false) {
   const caller = await UdpPeer.open();
   const callee = await UdpPeer.open();
   peers.push(caller, callee);
-  h = await startEdgeWithProxy({ listen: [{ protocol: 'udp', host: '127.0.0.1' }] }, () => options(callee));
+  h = await startEdgeWithProxy({ listen: [{ protocol: 'udp', host: '127.0.0.1' }] }, () => options(callee), {
+    cdrs,
+  });
   return { caller, callee, edgePort: h.sipPort('udp') };
 }
 
@@ -189,4 +191,35 @@ it('follows a redirect to the Contact it names and answers with what that target
   );
   const [o] = await h!.settled(1);
   expect(o).toEqual({ connected: false, finalStatus: 486, statuses: [302, 486] });
+});
+
+it('sends the CDR events drachtio-server sends for a proxied call, from INVITE to BYE', async () => {
+  const { caller, callee, edgePort } = await setup(
+    (c) => ({ destination: `sip:127.0.0.1:${c.port}`, remainInDialog: true }),
+    true,
+  );
+  caller.send(req('INVITE', caller.port, edgePort, { callId: 'cdr-1' }), edgePort);
+  const invite = await callee.next((m) => m.startsWith('INVITE'));
+  callee.send(answerTo(invite, 200, 'OK', callee.port), edgePort);
+  await caller.next((m) => m.startsWith('SIP/2.0 200'));
+  const inDialog = {
+    callId: 'cdr-1',
+    toTag: 'tt1',
+    uri: `sip:callee@127.0.0.1:${callee.port}`,
+    extra: `Route: <sip:127.0.0.1:${edgePort};lr>\r\n`,
+    cseq: 2,
+  };
+  caller.send(req('BYE', caller.port, edgePort, inDialog), edgePort);
+  const bye = await callee.next((m) => m.startsWith('BYE'));
+  callee.send(answerTo(bye, 200, 'OK', callee.port, false), edgePort);
+  await caller.next((m) => m.includes('CSeq: 2 BYE'));
+  await new Promise((r) => setTimeout(r, 100));
+  expect(h!.cdrs).toEqual([
+    'attempt network',
+    'attempt application',
+    'start network proxy-uac',
+    'start application proxy-uas',
+    'stop network normal-release',
+    'stop application normal-release',
+  ]);
 });

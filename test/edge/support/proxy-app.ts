@@ -43,6 +43,8 @@ type SrfApp = {
 
 export interface ProxyHarness extends Omit<EdgeHarness, 'b2bua'> {
   outcomes: ProxyOutcome[];
+  /** CDR events as `<kind> <source> [role|reason]`, when started with `cdrs`. */
+  cdrs: string[];
   /** Resolves once `n` proxy operations have finished. */
   settled(n: number): Promise<ProxyOutcome[]>;
 }
@@ -50,9 +52,10 @@ export interface ProxyHarness extends Omit<EdgeHarness, 'b2bua'> {
 export async function startEdgeWithProxy(
   sip: EdgeConfig['sip'],
   options: (req: SrfReq) => ProxyOptions,
+  o: { cdrs?: boolean } = {},
 ): Promise<ProxyHarness> {
   const logs = captureLog();
-  const edge = await createEdge({ sip, wire: { secret: 'cymru' } }, logs.log);
+  const edge = await createEdge({ sip, wire: { secret: 'cymru' }, cdrs: o.cdrs ?? false }, logs.log);
   const srf = new Srf() as unknown as SrfApp;
   const outcomes: ProxyOutcome[] = [];
   const waiters: Array<() => void> = [];
@@ -74,6 +77,12 @@ export async function startEdgeWithProxy(
   };
   srf.invite(proxy);
   srf.options(proxy);
+  const cdrs: string[] = [];
+  if (o.cdrs) {
+    srf.on('cdr:attempt', (source) => cdrs.push(`attempt ${String(source)}`));
+    srf.on('cdr:start', (source, _time, role) => cdrs.push(`start ${String(source)} ${String(role)}`));
+    srf.on('cdr:stop', (source, _time, reason) => cdrs.push(`stop ${String(source)} ${String(reason)}`));
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       srf.on('connect', (err) => (err ? reject(err) : resolve()));
@@ -95,6 +104,7 @@ export async function startEdgeWithProxy(
     edge,
     logs,
     outcomes,
+    cdrs,
     sipPort: (protocol) => {
       const l = edge.sip.find((s) => s.protocol === protocol);
       if (l === undefined) throw new Error(`no ${protocol} listener`);
