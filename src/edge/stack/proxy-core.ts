@@ -24,6 +24,7 @@ import {
   redirectTargets,
   upstreamResponse,
 } from './proxy-message.ts';
+import { proxyCdr } from './proxy-cdr.ts';
 import { cancelRequest, targetOf, viaFor } from './requests.ts';
 import { localResponse } from './responses.ts';
 
@@ -205,7 +206,7 @@ export class ProxyCore implements ProxyHandle {
     b.final = res;
     // Once the app was told the proxying is done, it hears nothing more of it.
     if (!this.#finished) this.#report(b, res);
-    this.#cdrFinal(res);
+    this.#cdr(res.raw, res.status, 'network');
     if (status < 400 && this.#s.followRedirects) this.#redirect(b, res);
     // A challenge ends the search: the caller has to retry with credentials (as drachtio does).
     if ((status === 401 || status === 407) && !this.#s.simultaneous) this.#stopWaiting();
@@ -225,10 +226,10 @@ export class ProxyCore implements ProxyHandle {
     b.state = 'done';
     b.status = res.status;
     this.#report(b, res);
-    this.#cdrFinal(res);
+    this.#cdr(res.raw, res.status, 'network');
     if (this.#entry.txn instanceof InviteServerTransaction) this.#entry.txn.forwardSuccess(bytes, res.status);
     else this.#entry.txn.respond(bytes, res.status);
-    this.#cdrUpstream(bytes, res.status);
+    this.#cdr(bytes, res.status, 'application');
     if (this.#s.recordRoute && this.#isInvite) this.#remember();
     this.#cancelBranches();
     this.#finish('answered');
@@ -341,18 +342,7 @@ export class ProxyCore implements ProxyHandle {
 
   #respond(bytes: Buffer, status: number): void {
     this.#entry.txn.respond(bytes, status);
-    if (status >= 300) this.#cdrUpstream(bytes, status);
-  }
-
-  /** What the caller was answered, as drachtio-server records it (source `application`, role proxy-uas). */
-  #cdrUpstream(bytes: Buffer, status: number): void {
-    if (!this.#isInvite || !this.#s.initial || !this.#ctx.opts.cdrs) return;
-    const sip = bytes.toString('utf8');
-    if (status < 300) this.#ctx.gateway.cdr({ kind: 'start', source: 'application', role: 'proxy-uas', sip });
-    else {
-      const reason = status === 487 ? 'call-canceled' : 'call-rejected';
-      this.#ctx.gateway.cdr({ kind: 'stop', source: 'application', reason, sip });
-    }
+    if (status >= 300) this.#cdr(bytes, status, 'application');
   }
 
   #finish(end: ProxyEnd): void {
@@ -365,6 +355,11 @@ export class ProxyCore implements ProxyHandle {
     this.#resolve(end);
   }
 
+  /** CDRs of the initial INVITE: `network` for a target's final, `application` for the caller's answer. */
+  #cdr(sip: Buffer, status: number, source: 'network' | 'application'): void {
+    if (this.#isInvite && this.#s.initial && this.#ctx.opts.cdrs) proxyCdr(this.#ctx, sip, status, source);
+  }
+
   #remember(): void {
     if (this.#callId !== '') this.#ctx.proxied.set(this.#callId, Date.now());
   }
@@ -372,20 +367,6 @@ export class ProxyCore implements ProxyHandle {
   #requestUriIsOurs(): boolean {
     const uri = values.requestUri(this.#entry.request);
     return uri.ok && isOwnUri(this.#ctx, uri.value);
-  }
-
-  #cdrFinal(res: SipMessage): void {
-    if (!this.#isInvite || !this.#s.initial || !this.#ctx.opts.cdrs) return;
-    const sip = res.raw.toString('utf8');
-    const status = res.status;
-    if (status < 300) this.#ctx.gateway.cdr({ kind: 'start', source: 'network', role: 'proxy-uac', sip });
-    else
-      this.#ctx.gateway.cdr({
-        kind: 'stop',
-        source: 'network',
-        reason: status === 487 ? 'call-canceled' : 'call-rejected',
-        sip,
-      });
   }
 }
 
