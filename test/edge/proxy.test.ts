@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { freePort } from './support/ports.ts';
 import { type ProxyHarness, startEdgeWithProxy } from './support/proxy-app.ts';
-import { runCalls } from './support/sipp-call.ts';
-import { settle, startSipp, stopAll } from './support/sipp.ts';
-import { scenario } from './support/sipp-call.ts';
+import { runCalls, startCallee, startCaller, summary } from './support/sipp-call.ts';
+import { settle, stopAll } from './support/sipp.ts';
 
 let h: ProxyHarness | undefined;
 afterEach(async () => {
@@ -19,32 +18,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const summary = (r: { code: number | null; successful: number; failed: number }) => ({
-  code: r.code,
-  ok: r.successful,
-  failed: r.failed,
-});
 const udp = { listen: [{ protocol: 'udp' as const, host: '127.0.0.1' }] };
-
-/** A sipp callee on its own port running `name`, bounded to `calls` calls. */
-function callee(name: string, port: number, calls = 1) {
-  return startSipp(
-    [
-      ...scenario(name),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-t',
-      'u1',
-      '-m',
-      String(calls),
-      '-timeout',
-      '20s',
-    ],
-    30_000,
-  );
-}
 
 it('proxies record-routed calls: the ACK and BYE follow the route through the edge to the callee', async () => {
   const uasPort = await freePort();
@@ -78,7 +52,7 @@ it('fails over to the next target when the first answers 503 (serial forking)', 
     destination: [`sip:127.0.0.1:${busyPort}`, `sip:127.0.0.1:${okPort}`],
     remainInDialog: true,
   }));
-  const busy = callee('uas-503', busyPort);
+  const busy = startCallee('uas-503', busyPort);
   await settle();
   const r = await runCalls(h, okPort, { transport: 'udp', uas: 'uas-proxied', uac: 'uac-proxied', calls: 1 });
   expect(summary(r.uac)).toEqual({ code: 0, ok: 1, failed: 0 });
@@ -93,30 +67,11 @@ it('answers with the best final response once every target failed (RFC 3261 §16
   h = await startEdgeWithProxy(udp, () => ({
     destination: [`sip:127.0.0.1:${unavailablePort}`, `sip:127.0.0.1:${busyPort}`],
   }));
-  const a = callee('uas-503', unavailablePort);
-  const b = callee('uas-486', busyPort);
+  const a = startCallee('uas-503', unavailablePort);
+  const b = startCallee('uas-486', busyPort);
   await settle();
   // The caller must see the 486 (a 4xx beats a 5xx), never the 503.
-  const uac = startSipp(
-    [
-      `127.0.0.1:${h.sipPort('udp')}`,
-      ...scenario('uac-rejected'),
-      '-s',
-      'service',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(await freePort()),
-      '-t',
-      'u1',
-      '-m',
-      '1',
-      '-timeout',
-      '20s',
-      '-trace_msg',
-    ],
-    30_000,
-  );
+  const uac = await startCaller('uac-rejected', h.sipPort('udp'), { args: ['-trace_msg'] });
   const caller = await uac.done;
   expect(summary(caller)).toEqual({ code: 0, ok: 1, failed: 0 });
   const seen = readTrace(caller.dir);
@@ -145,7 +100,7 @@ it('forks to every target at once, takes the first 200 and CANCELs the one still
     remainInDialog: true,
   }));
   // The ringing callee passes only if it gets the CANCEL (and the ACK of its 487).
-  const ringing = callee('uas-ring-cancel', ringPort);
+  const ringing = startCallee('uas-ring-cancel', ringPort);
   await settle();
   const r = await runCalls(h, answerPort, {
     transport: 'udp',
@@ -208,43 +163,9 @@ it('record-routes twice when the call changes transport (RFC 5658): TCP caller, 
     },
     () => ({ destination: `sip:127.0.0.1:${uasPort}`, remainInDialog: true }),
   );
-  const uas = startSipp(
-    [
-      ...scenario('uas-proxied'),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(uasPort),
-      '-t',
-      'u1',
-      '-m',
-      '1',
-      '-timeout',
-      '20s',
-      '-trace_msg',
-    ],
-    30_000,
-  );
+  const uas = startCallee('uas-proxied', uasPort, { args: ['-trace_msg'] });
   await settle();
-  const uac = startSipp(
-    [
-      `127.0.0.1:${h.sipPort('tcp')}`,
-      ...scenario('uac-proxied'),
-      '-s',
-      'service',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(await freePort()),
-      '-t',
-      't1',
-      '-m',
-      '1',
-      '-timeout',
-      '20s',
-    ],
-    30_000,
-  );
+  const uac = await startCaller('uac-proxied', h.sipPort('tcp'), { transport: 'tcp' });
   expect(summary(await uac.done)).toEqual({ code: 0, ok: 1, failed: 0 });
   const callee = await uas.done;
   expect(summary(callee)).toEqual({ code: 0, ok: 1, failed: 0 });

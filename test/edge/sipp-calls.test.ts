@@ -5,7 +5,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { type EdgeHarness, startEdgeWithB2bua } from './support/edge-harness.ts';
 import { freePort } from './support/ports.ts';
-import { runCalls } from './support/sipp-call.ts';
+import { runCalls, summary } from './support/sipp-call.ts';
 import { stopAll } from './support/sipp.ts';
 import { selfSignedCert } from './support/tls.ts';
 import { type Relay, tcpToTls, tlsToTcp } from './support/tls-relay.ts';
@@ -17,12 +17,6 @@ afterEach(async () => {
   for (const r of relays.splice(0)) await r.close();
   await h?.close();
   h = undefined;
-});
-
-const summary = (r: { code: number | null; successful: number; failed: number }) => ({
-  code: r.code,
-  ok: r.successful,
-  failed: r.failed,
 });
 
 it('connects UDP calls end to end and tears them down on the caller’s BYE', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { type EdgeHarness, startEdgeWithB2bua } from './support/edge-harness.ts';
 import { freePort } from './support/ports.ts';
-import { runCalls } from './support/sipp-call.ts';
+import { runCalls, summary } from './support/sipp-call.ts';
 import { stopAll } from './support/sipp.ts';
 
 let h: EdgeHarness | undefined;
@@ -14,12 +14,6 @@ afterEach(async () => {
   await stopAll();
   await h?.close();
   h = undefined;
-});
-
-const summary = (r: { code: number | null; successful: number; failed: number }) => ({
-  code: r.code,
-  ok: r.successful,
-  failed: r.failed,
 });
 
 async function udpEdge(uasPort: number, t1Ms?: number): Promise<EdgeHarness> {

@@ -79,3 +79,50 @@ export async function runCalls(
   const b = await uas.done;
   return { uac: a, uas: b };
 }
+
+/** A sipp result reduced to what tests compare: exit code and call totals. */
+export const summary = (r: { code: number | null; successful: number; failed: number }) => ({
+  code: r.code,
+  ok: r.successful,
+  failed: r.failed,
+});
+
+export interface PeerRun {
+  transport?: SippTransport;
+  calls?: number;
+  /** More sipp arguments (-trace_msg...). */
+  args?: string[];
+}
+
+const bounds = (o: PeerRun): string[] => ['-m', String(o.calls ?? 1), '-timeout', '20s'];
+
+/** One sipp callee on 127.0.0.1:`port` running scenario `name` (bounded: 20 s, killed after 30 s). */
+export function startCallee(name: string, port: number, o: PeerRun = {}) {
+  const t = transportArgs(o.transport ?? 'udp');
+  return startSipp(
+    [...scenario(name), '-i', '127.0.0.1', '-p', String(port), ...t, ...bounds(o), ...(o.args ?? [])],
+    30_000,
+  );
+}
+
+/** One sipp caller running scenario `name` toward 127.0.0.1:`target`, from a free port. */
+export async function startCaller(name: string, target: number, o: PeerRun = {}) {
+  const t = transportArgs(o.transport ?? 'udp');
+  const from = String(await freePort());
+  return startSipp(
+    [
+      `127.0.0.1:${target}`,
+      ...scenario(name),
+      '-s',
+      'service',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      from,
+      ...t,
+      ...bounds(o),
+      ...(o.args ?? []),
+    ],
+    30_000,
+  );
+}
