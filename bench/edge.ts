@@ -6,7 +6,8 @@
 // the bench stops at the first step with a failed call. For each step it
 // prints the rate, failed calls, p50/p99 setup latency (INVITE sent to 200
 // received at the UAC, from sipp's -trace_rtt) and the CPU used by the
-// edge's thread, by the B2BUA's thread and by the whole process (% of one core).
+// edge's thread, by the B2BUA's thread and by the whole process (% of one core), and the
+// worst event-loop delay of each thread in the step (a stalled loop delays every message queued behind it).
 // Env: RATES="200,400,..." to choose the steps, STEP_SECONDS (default 10); HOLD_CALLS=N (default
 // 0: off) then holds N concurrent calls and prints the process's memory per call, the baseline of
 // bench/calls.ts; BENCH_JSON=file also writes the figures there as JSON (bench/run-all.ts).
@@ -15,6 +16,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import Srf from 'drachtio-srf';
 import { startEmbeddedEdge } from '../src/edge/embedded-edge.ts';
@@ -145,8 +147,10 @@ async function main(): Promise<void> {
     `embedded edge bench: sipp uac -> edge udp/127.0.0.1:${edgePort} -> srf B2BUA -> edge -> sipp uas`,
   );
   console.log(
-    'rate(cps)  calls  failed  p50(ms)  p99(ms)  edge CPU%  b2bua CPU%  process CPU%  edge CPU ms/call',
+    'rate(cps)  calls  failed  p50(ms)  p99(ms)  edge CPU%  b2bua CPU%  process CPU%  edge CPU ms/call  loop delay max ms (edge/b2bua)',
   );
+  const mainLoop = monitorEventLoopDelay({ resolution: 10 });
+  mainLoop.enable();
   let best: { rate: number; p50: number; p99: number } | undefined;
   const steps: Array<{
     rate: number;
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
       const dir = mkdtempSync(join(tmpdir(), 'bench-uac-'));
       const calls = rate * STEP_SECONDS;
       const edgeBefore = (await edge.stats()).cpu;
+      mainLoop.reset();
       const mainBefore = process.threadCpuUsage();
       const procBefore = process.cpuUsage();
       const t0 = Date.now();
@@ -192,7 +197,9 @@ async function main(): Promise<void> {
       await uac.done;
       const ms = Date.now() - t0;
       if (process.env.BENCH_DEBUG) console.log(`step took ${ms} ms`);
-      const edgeCpu = cpuPct(edgeBefore, (await edge.stats()).cpu, ms);
+      const edgeAfter = await edge.stats();
+      const edgeCpu = cpuPct(edgeBefore, edgeAfter.cpu, ms);
+      const loops = `${edgeAfter.loopDelay.max.toFixed(0)}/${(mainLoop.max / 1e6).toFixed(0)}`;
       const mainCpu = cpuPct(mainBefore, process.threadCpuUsage(), ms);
       // The whole SBC process: both threads plus V8's garbage-collector helper threads.
       const procCpu = cpuPct(procBefore, process.cpuUsage(), ms);
@@ -206,7 +213,7 @@ async function main(): Promise<void> {
       steps.push({ rate, calls, failed: bad, p50, p90: percentile(rtt, 90), p99, processCpu: procCpu });
       console.log(
         `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ` +
-          `${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${edgeCpu.toFixed(0).padStart(9)}  ${mainCpu.toFixed(0).padStart(10)}  ${procCpu.toFixed(0).padStart(12)}  ${((edgeCpu * ms) / 100 / Math.max(1, ok)).toFixed(2).padStart(16)}`,
+          `${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${edgeCpu.toFixed(0).padStart(9)}  ${mainCpu.toFixed(0).padStart(10)}  ${procCpu.toFixed(0).padStart(12)}  ${((edgeCpu * ms) / 100 / Math.max(1, ok)).toFixed(2).padStart(16)}  ${loops.padStart(30)}`,
       );
       if (bad > 0) break;
       best = { rate, p50, p99 };

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { EdgeConfig, EdgeAddresses } from './edge.ts';
-import type { FromWorker, ToWorker } from './edge-worker.ts';
+import type { FromWorker, LoopDelay, ToWorker } from './edge-worker.ts';
 
 export type { EdgeConfig } from './edge.ts';
 
@@ -28,8 +28,11 @@ export interface EdgeStats {
     clientTransactions: number;
     appTransactions: number;
     dialogs: number;
+    proxiedDialogs: number;
     rejected: number;
   };
+  /** Event-loop delay of the edge's thread since the previous call (ms). */
+  loopDelay: LoopDelay;
 }
 
 export interface EmbeddedEdge extends EdgeAddresses {
@@ -98,7 +101,7 @@ export function startEmbeddedEdge(options: EmbeddedEdgeOptions): Promise<Embedde
           reject(new Error(`embedded edge failed to start: ${m.message}`));
           return;
         case 'stats':
-          statsWaiters.get(m.id)?.({ cpu: m.cpu, stack: m.stack });
+          statsWaiters.get(m.id)?.({ cpu: m.cpu, stack: m.stack, loopDelay: m.loopDelay });
           statsWaiters.delete(m.id);
           return;
         case 'closed':

@@ -54,6 +54,9 @@ it('runs on a worker thread: a B2BUA call through it, CPU figures, clean stop', 
   const stats = await edge.stats();
   expect(stats.cpu.user + stats.cpu.system).toBeGreaterThan(0);
   expect(stats.stack.dialogs).toBe(0);
+  // The thread's event-loop delay is measured (in ms; a loop that ran at all was late by more than 0).
+  expect(stats.loopDelay.max).toBeGreaterThan(0);
+  expect(stats.loopDelay.max).toBeLessThan(5000);
   // The worker's log records reach the logger given to startEmbeddedEdge.
   expect(logs.records.some((r) => r.msg === 'embedded edge listening' && r.component === 'edge')).toBe(true);
 
