@@ -4,25 +4,21 @@
  * token to upload and activate rule sets, and readers for its CDR file and
  * /metrics. Teardown kills only this process (by its PID).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../edge/support/ports.ts';
+import { baseConfig, type SbcAdmin, sbcAdmin, TOKEN } from './sbc-admin.ts';
 import { type SbcProcess, spawnSbc } from './sbc-process.ts';
 
-export const TOKEN = 'test-token-0123456789abcdef';
+export { TOKEN };
 
-export interface SbcUnderTest {
+export interface SbcUnderTest extends Omit<SbcAdmin, 'upload'> {
   proc: SbcProcess;
   sipPort: number;
   adminPort: number;
   dir: string;
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }>;
-  /** Uploads and activates a rule set (one file); resolves with its version number. */
-  activate(rules: string): Promise<number>;
-  metrics(): Promise<string>;
-  cdrs(): Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -32,20 +28,8 @@ export async function startSbcUnderTest(
   const dir = mkdtempSync(join(tmpdir(), 'sbc-core-'));
   const sipPort = await freePort();
   const adminPort = await freePort();
-  const config = {
-    log: { level: 'info', format: 'json' },
-    sip: {
-      listen: [
-        { transport: 'udp', host: '127.0.0.1', port: sipPort },
-        { transport: 'tcp', host: '127.0.0.1', port: sipPort },
-      ],
-    },
-    admin: { listen: { host: '127.0.0.1', port: adminPort }, token: TOKEN },
-    data: { dir: join(dir, 'data') },
-    media: { rtpengine: { mode: 'off' } },
-    core: { cdr: { file: join(dir, 'cdr.jsonl') }, ...options.core },
-    ...options.config,
-  };
+  const base = baseConfig(dir, sipPort, adminPort);
+  const config = { ...base, core: { ...base.core, ...options.core }, ...options.config };
   const file = join(dir, 'sbc.yaml');
   writeFileSync(file, stringify(config));
   const proc = spawnSbc(['run', '-c', file]);
@@ -62,50 +46,8 @@ export async function startSbcUnderTest(
     await stop();
     throw error;
   }
-  const api: SbcUnderTest['api'] = async (method, path, body) => {
-    const res = await fetch(`http://127.0.0.1:${adminPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text };
-  };
-  const sbc: SbcUnderTest = {
-    proc,
-    sipPort,
-    adminPort,
-    dir,
-    api,
-    async activate(rules) {
-      const up = await api('POST', '/api/v1/rulesets/versions', { files: { 'main.rules': rules } });
-      if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.text}`);
-      const version = (up.json as { version: { version: number } }).version.version;
-      const act = await api('POST', '/api/v1/rulesets/activate', { version });
-      if (act.status !== 200) throw new Error(`activate failed: ${act.status} ${act.text}`);
-      return version;
-    },
-    async metrics() {
-      return (await api('GET', '/metrics')).text;
-    },
-    cdrs() {
-      try {
-        return readFileSync(join(dir, 'cdr.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-      } catch {
-        return [];
-      }
-    },
-    close: stop,
-  };
+  const { upload: _upload, ...admin } = sbcAdmin(adminPort, dir);
+  const sbc: SbcUnderTest = { proc, sipPort, adminPort, dir, ...admin, close: stop };
   if (options.rules !== undefined) {
     try {
       await sbc.activate(options.rules);

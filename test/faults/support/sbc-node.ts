@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../../support/ports.ts';
 import { type SbcProcess, spawnSbc } from '../../support/sbc-process.ts';
-import { TOKEN } from '../../support/sbc-under-test.ts';
+import { type ApiAnswer, baseConfig, type SbcAdmin, sbcAdmin } from '../../support/sbc-admin.ts';
 
 const FETCH_BLOCKED_PORTS = new Set([10080]);
 
@@ -21,25 +21,14 @@ export interface SbcNodeOptions {
   reuse?: SbcNode;
 }
 
-export interface ApiAnswer {
-  status: number;
-  json: unknown;
-  text: string;
-}
+export type { ApiAnswer };
 
-export interface SbcNode {
+export interface SbcNode extends SbcAdmin {
   proc: SbcProcess;
   pid: number;
   sipPort: number;
   adminPort: number;
   dir: string;
-  api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
-  /** Uploads a one-file rule set; resolves with its version number (not activated). */
-  upload(rules: string): Promise<number>;
-  /** Uploads and activates; resolves with the version number. */
-  activate(rules: string): Promise<number>;
-  metrics(): Promise<string>;
-  cdrs(): Array<Record<string, unknown>>;
   /** PIDs of rtpengine processes this SBC spawned (its children). */
   rtpenginePids(): number[];
   /** SIGKILL, as a crash or the OOM killer would; resolves once it is gone. */
@@ -56,19 +45,7 @@ export async function startSbcNode(options: SbcNodeOptions = {}): Promise<SbcNod
   while (FETCH_BLOCKED_PORTS.has(adminPort)) adminPort = await freePort();
   const file = join(dir, 'sbc.yaml');
   if (!options.reuse) {
-    const base: Record<string, Record<string, unknown>> = {
-      log: { level: 'info', format: 'json' },
-      sip: {
-        listen: [
-          { transport: 'udp', host: '127.0.0.1', port: sipPort },
-          { transport: 'tcp', host: '127.0.0.1', port: sipPort },
-        ],
-      },
-      admin: { listen: { host: '127.0.0.1', port: adminPort }, token: TOKEN },
-      data: { dir: join(dir, 'data') },
-      media: { rtpengine: { mode: 'off' } },
-      core: { cdr: { file: join(dir, 'cdr.jsonl') } },
-    };
+    const base = baseConfig(dir, sipPort, adminPort);
     for (const [section, values] of Object.entries(options.config ?? {}))
       base[section] = { ...base[section], ...values };
     writeFileSync(file, stringify(base));
@@ -82,26 +59,6 @@ export async function startSbcNode(options: SbcNodeOptions = {}): Promise<SbcNod
   }
   const pid = proc.child.pid!;
 
-  const api: SbcNode['api'] = async (method, path, body) => {
-    const res = await fetch(`http://127.0.0.1:${adminPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text };
-  };
-  const upload = async (rules: string) => {
-    const up = await api('POST', '/api/v1/rulesets/versions', { files: { 'main.rules': rules } });
-    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.text}`);
-    return (up.json as { version: { version: number } }).version.version;
-  };
   const stopped = async (signal: NodeJS.Signals) => {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
     proc.child.kill(signal);
@@ -115,27 +72,7 @@ export async function startSbcNode(options: SbcNodeOptions = {}): Promise<SbcNod
     sipPort,
     adminPort,
     dir,
-    api,
-    upload,
-    async activate(rules) {
-      const version = await upload(rules);
-      const act = await api('POST', '/api/v1/rulesets/activate', { version });
-      if (act.status !== 200) throw new Error(`activate failed: ${act.status} ${act.text}`);
-      return version;
-    },
-    async metrics() {
-      return (await api('GET', '/metrics')).text;
-    },
-    cdrs() {
-      try {
-        return readFileSync(join(dir, 'cdr.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-      } catch {
-        return [];
-      }
-    },
+    ...sbcAdmin(adminPort, dir),
     rtpenginePids: () => childrenNamed(pid, 'rtpengine'),
     kill9: () => stopped('SIGKILL'),
     close: () => stopped('SIGTERM'),
