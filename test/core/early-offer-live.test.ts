@@ -8,24 +8,15 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { NgClient } from '../../src/media/ng-client.ts';
 import { freePort } from '../edge/support/ports.ts';
 import { startSipp, stopAll } from '../edge/support/sipp.ts';
-import { portRange } from '../media/support/engine.ts';
-import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
-import { requireTool } from '../support/system-tools.ts';
-import { messages, runUac, scenarioArgs, startUas, wait } from './support.ts';
+import type { SbcUnderTest } from '../support/sbc-under-test.ts';
+import { messages, runUac, scenarioArgs, startUas, wait, startSbcWithRtpengine } from './support.ts';
 
 let sbc: SbcUnderTest;
 let ngPort: number;
-const ports = portRange(100);
+let ports: { portMin: number; portMax: number };
 
 beforeAll(async () => {
-  ngPort = await freePort();
-  sbc = await startSbcUnderTest({
-    config: {
-      media: {
-        rtpengine: { mode: 'spawn', binary: requireTool('rtpengine'), ngPort, ...ports, pingIntervalMs: 500 },
-      },
-    },
-  });
+  ({ sbc, ngPort, ports } = await startSbcWithRtpengine(100));
 }, 30_000);
 
 afterEach(async () => {

@@ -5,26 +5,19 @@
 
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { MediaService } from '../../src/media/index.ts';
-import { portRange, rtpengineProbe } from '../media/support/engine.ts';
+import { rtpengineProbe } from '../media/support/engine.ts';
 import { stopAll } from '../edge/support/sipp.ts';
 import { freePort } from '../support/ports.ts';
-import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
-import { requireTool } from '../support/system-tools.ts';
-import { messages, runUac, startLines, startUas, wait } from './support.ts';
+import type { SbcUnderTest } from '../support/sbc-under-test.ts';
+import { messages, runUac, startLines, startUas, wait, startSbcWithRtpengine } from './support.ts';
 
 let sbc: SbcUnderTest;
 let probe: MediaService;
-const ports = portRange(200);
 
 beforeAll(async () => {
-  const ngPort = await freePort();
-  sbc = await startSbcUnderTest({
-    config: {
-      media: {
-        rtpengine: { mode: 'spawn', binary: requireTool('rtpengine'), ngPort, ...ports, pingIntervalMs: 500 },
-      },
-    },
-  });
+  const started = await startSbcWithRtpengine(200);
+  sbc = started.sbc;
+  const ngPort = started.ngPort;
   // A second client of the same rtpengine, to read its call list.
   probe = await rtpengineProbe(ngPort);
 }, 30_000);

@@ -4,6 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../edge/support/ports.ts';
+import { portRange } from '../media/support/engine.ts';
+import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
+import { requireTool } from '../support/system-tools.ts';
 import {
   SCENARIOS as EDGE_SCENARIOS,
   type SippResult,
@@ -117,4 +120,20 @@ export async function numberWritten(path: string, timeoutMs = 8000): Promise<num
     if (Date.now() > deadline) throw new Error(`${path} was not written`);
     await wait(20);
   }
+}
+
+/** An `sbc run` that spawns its own real rtpengine (ng on `ngPort`, `portCount` RTP ports). */
+export async function startSbcWithRtpengine(
+  portCount: number,
+): Promise<{ sbc: SbcUnderTest; ngPort: number; ports: { portMin: number; portMax: number } }> {
+  const ngPort = await freePort();
+  const ports = portRange(portCount);
+  const sbc = await startSbcUnderTest({
+    config: {
+      media: {
+        rtpengine: { mode: 'spawn', binary: requireTool('rtpengine'), ngPort, ...ports, pingIntervalMs: 500 },
+      },
+    },
+  });
+  return { sbc, ngPort, ports };
 }
