@@ -1,38 +1,27 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { register, runCheck } from '../../src/cli/commands/check.ts';
+import { captureIo, tempDirPerTest } from './support.ts';
 
 /** `sbc check` against real files in a temporary directory. */
-let dir: string;
-const io = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } };
-};
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sbc-check-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirPerTest('sbc-check-');
+const io = captureIo;
 
 const GOOD = 'trunk core { peers ["10.0.0.1"] }\non request INVITE { route core }\n';
 const BAD = 'trunk core { peers ["10.0.0.1"] }\non request INVITE {\n  route cor\n}\n';
 
 describe('sbc check', () => {
   it('exits 0 on a clean file', () => {
-    writeFileSync(join(dir, 'ok.rules'), GOOD);
+    writeFileSync(join(tempDir(), 'ok.rules'), GOOD);
     const c = io();
-    expect(runCheck([join(dir, 'ok.rules')], {}, c.io)).toBe(0);
+    expect(runCheck([join(tempDir(), 'ok.rules')], {}, c.io)).toBe(0);
     expect(c.out.join('')).toContain('0 errors, 0 warnings in 1 file');
   });
 
   it('exits 1 with errors and shows the line, a caret and the hint', () => {
-    const file = join(dir, 'bad.rules');
+    const file = join(tempDir(), 'bad.rules');
     writeFileSync(file, BAD);
     const c = io();
     expect(runCheck([file], {}, c.io)).toBe(1);
@@ -43,7 +32,7 @@ describe('sbc check', () => {
   });
 
   it('warnings alone exit 0', () => {
-    const file = join(dir, 'warn.rules');
+    const file = join(tempDir(), 'warn.rules');
     writeFileSync(file, 'on request INVITE {\n  stop\n  stop\n}\n');
     const c = io();
     expect(runCheck([file], {}, c.io)).toBe(0);
@@ -51,7 +40,7 @@ describe('sbc check', () => {
   });
 
   it('--json prints the diagnostic objects', () => {
-    const file = join(dir, 'bad.rules');
+    const file = join(tempDir(), 'bad.rules');
     writeFileSync(file, BAD);
     const c = io();
     expect(runCheck([file], { json: true }, c.io)).toBe(1);
@@ -72,17 +61,20 @@ describe('sbc check', () => {
   });
 
   it('checks a directory, following imports and checking imported files through their importer', () => {
-    mkdirSync(join(dir, 'lib'));
-    writeFileSync(join(dir, 'lib', 'trunks.rules'), 'trunk core { peers ["10.0.0.1"] }\n');
-    writeFileSync(join(dir, 'main.rules'), 'import "lib/trunks.rules"\non request INVITE { route core }\n');
-    writeFileSync(join(dir, 'notes.txt'), 'not a rule file {');
+    mkdirSync(join(tempDir(), 'lib'));
+    writeFileSync(join(tempDir(), 'lib', 'trunks.rules'), 'trunk core { peers ["10.0.0.1"] }\n');
+    writeFileSync(
+      join(tempDir(), 'main.rules'),
+      'import "lib/trunks.rules"\non request INVITE { route core }\n',
+    );
+    writeFileSync(join(tempDir(), 'notes.txt'), 'not a rule file {');
     const c = io();
-    expect(runCheck([dir], {}, c.io)).toBe(0);
+    expect(runCheck([tempDir()], {}, c.io)).toBe(0);
     expect(c.out.join('')).toContain('in 2 files');
   });
 
   it('reports a binary file with diagnostics instead of crashing', () => {
-    const file = join(dir, 'bin.rules');
+    const file = join(tempDir(), 'bin.rules');
     writeFileSync(file, Buffer.from([0, 1, 2, 255, 254, 10, 0x7b]));
     const c = io();
     expect(runCheck([file], { json: true }, c.io)).toBe(1);
@@ -91,17 +83,17 @@ describe('sbc check', () => {
 
   it('exits 2 for a missing path', () => {
     const c = io();
-    expect(runCheck([join(dir, 'nope.rules')], {}, c.io)).toBe(2);
+    expect(runCheck([join(tempDir(), 'nope.rules')], {}, c.io)).toBe(2);
     expect(c.err.join('')).toContain('no such file or directory');
   });
 
   it('exits 2 for a directory without rule files', () => {
     const c = io();
-    expect(runCheck([dir], {}, c.io)).toBe(2);
+    expect(runCheck([tempDir()], {}, c.io)).toBe(2);
   });
 
   it('registers a `check` subcommand whose action sets the exit code', async () => {
-    const file = join(dir, 'bad.rules');
+    const file = join(tempDir(), 'bad.rules');
     writeFileSync(file, BAD);
     const program = new Command();
     register(program);

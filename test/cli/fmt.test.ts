@@ -1,31 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { register, runFmt } from '../../src/cli/commands/fmt.ts';
+import { captureIo, tempDirPerTest } from './support.ts';
 
 /** `sbc fmt` against real files in a temporary directory. */
-let dir: string;
-const io = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } };
-};
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sbc-fmt-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirPerTest('sbc-fmt-');
+const io = captureIo;
 
 const MESSY = 'trunk core{peers["10.0.0.1"]}\non request INVITE{route core}\n';
 const TIDY = 'trunk core {\n  peers ["10.0.0.1"]\n}\n\non request INVITE {\n  route core\n}\n';
 
 describe('sbc fmt', () => {
   it('prints the formatted file to stdout by default and leaves the file alone', () => {
-    const file = join(dir, 'a.rules');
+    const file = join(tempDir(), 'a.rules');
     writeFileSync(file, MESSY);
     const c = io();
     expect(runFmt([file], {}, c.io)).toBe(0);
@@ -34,7 +23,7 @@ describe('sbc fmt', () => {
   });
 
   it('--check exits 1 and names files that would change', () => {
-    const file = join(dir, 'a.rules');
+    const file = join(tempDir(), 'a.rules');
     writeFileSync(file, MESSY);
     const c = io();
     expect(runFmt([file], { check: true }, c.io)).toBe(1);
@@ -42,19 +31,19 @@ describe('sbc fmt', () => {
   });
 
   it('--check exits 0 when everything is formatted', () => {
-    writeFileSync(join(dir, 'a.rules'), TIDY);
-    expect(runFmt([dir], { check: true }, io().io)).toBe(0);
+    writeFileSync(join(tempDir(), 'a.rules'), TIDY);
+    expect(runFmt([tempDir()], { check: true }, io().io)).toBe(0);
   });
 
   it('--write rewrites files in place', () => {
-    const file = join(dir, 'a.rules');
+    const file = join(tempDir(), 'a.rules');
     writeFileSync(file, MESSY);
     expect(runFmt([file], { write: true }, io().io)).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(TIDY);
   });
 
   it('leaves a file with syntax errors untouched and exits 1', () => {
-    const file = join(dir, 'bad.rules');
+    const file = join(tempDir(), 'bad.rules');
     writeFileSync(file, 'on request INVITE {\n');
     const c = io();
     expect(runFmt([file], { write: true }, c.io)).toBe(1);
@@ -64,16 +53,16 @@ describe('sbc fmt', () => {
 
   it('--check with --write is a usage error', () => {
     const c = io();
-    expect(runFmt([dir], { check: true, write: true }, c.io)).toBe(2);
+    expect(runFmt([tempDir()], { check: true, write: true }, c.io)).toBe(2);
     expect(c.err.join('')).toContain('either --check or --write');
   });
 
   it('a missing path is a usage error', () => {
-    expect(runFmt([join(dir, 'missing.rules')], {}, io().io)).toBe(2);
+    expect(runFmt([join(tempDir(), 'missing.rules')], {}, io().io)).toBe(2);
   });
 
   it('registers a `fmt` subcommand', async () => {
-    const file = join(dir, 'a.rules');
+    const file = join(tempDir(), 'a.rules');
     writeFileSync(file, MESSY);
     const program = new Command();
     register(program);
