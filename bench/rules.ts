@@ -2,21 +2,23 @@
  * Rules benchmark (`npm run bench:rules`, or `node --no-node-snapshot bench/rules.ts`): latency of
  * one hook evaluation for the Zoom profile (bench/fixtures/zoom) on the Zoom INVITE of
  * examples/messages, measured three ways on the same input:
- *   isolate   the compiled rules in their isolate, through RuleSetRuntime.runHook (what a call pays)
- *   as-json   the same with the snapshot sent as JSON text instead of copied (runJson)
+ *   isolate   the compiled rules in their isolate, through RuleSetRuntime.runHook (what a call pays:
+ *             the parts of the snapshot the rules read, as JSON text)
+ *   as-json   the same with the whole snapshot sent as JSON text (runJson)
  *   no-limit  the same without the time limit and its watchdog, to show what keeping the limit costs
  *   empty     an empty handler in an isolate, same path: the fixed cost of the sandbox
- *   inproc    the same generated code run in this process without a sandbox (JSON in and out)
+ *   inproc    the same generated code run in this process without a sandbox (the same JSON in, JSON out)
  * Each is measured in rounds, interleaved, and the median round is reported. Goal: isolate p99 ≤ 50 µs.
  * `--json` also prints the figures as JSON; BENCH_JSON=file writes them there (bench/run-all.ts).
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { instantiate } from '../dsl/codegen/index.ts';
+import { expandEffects, instantiate } from '../dsl/codegen/index.ts';
 import type { HookInput } from '../dsl/effects.ts';
 import { hookInputFor, loadMessage, messageSnapshot } from '../src/core/effects/index.ts';
 import { compileRuleSet, loadRuleSetFromDisk, loadTables, RuleSetRuntime } from '../src/runtime/index.ts';
+import { inputPayload } from '../src/runtime/input.ts';
 import { emitJson } from './support/json.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -87,15 +89,18 @@ const program = instantiate(loaded.rules, (table, key) => {
 const check = zoom.runHook(input);
 if (check.error || check.effects.at(-1)?.kind !== 'route')
   throw new Error(`unexpected result: ${JSON.stringify(check)}`);
-const inproc = JSON.parse(program.run(JSON.stringify(input))) as { e: unknown[] };
-if (inproc.e.length !== check.effects.length) throw new Error('in-process run differs from the isolate');
+const payload = (i: HookInput) => inputPayload(i, loaded.rules.reads) as string;
+const inproc = JSON.parse(program.run(payload(input))) as { e: unknown[] };
+const inprocEffects = expandEffects(loaded.rules.effects, inproc.e, 1000);
+if (!inprocEffects.ok || inprocEffects.effects.length !== check.effects.length)
+  throw new Error('in-process run differs from the isolate');
 
 const variants: Record<string, (i: HookInput) => void> = {
   isolate: (i) => zoom.runHook(i),
   'as-json': (i) => zoom.runJson(i, JSON.stringify(i)),
   'no-limit': (i) => unlimited.runHook(i),
   empty: (i) => empty.runHook(i),
-  inproc: (i) => JSON.parse(program.run(JSON.stringify(i))),
+  inproc: (i) => JSON.parse(program.run(payload(i))),
 };
 for (const fn of Object.values(variants)) for (let i = 0; i < WARMUP; i++) fn(input);
 

@@ -1,11 +1,12 @@
 import type { Span } from '../diagnostics.ts';
 import type { IrExpr, IrFieldPath } from '../ir.ts';
 import { CodegenError, type GenContext, lit } from './context.ts';
+import { fieldLocation, type ReadRecorder } from './reads.ts';
 
 /**
- * Expressions to JavaScript. Generated code names: $I hook input, $M message in hand, $Q the request
- * (for ruri/request fields), $V call variables, $rt the prelude, $RX regex programs, $T tables.
- * Reads use optional chaining so a malformed snapshot yields `undefined`, never a TypeError.
+ * Expressions to JavaScript. Generated code names: $S the input slots (reads.ts: every snapshot value
+ * the program reads), $V call variables, $rt the prelude, $RX regex programs, $T tables. Reads of
+ * values held in locals use optional chaining, so a malformed value yields `undefined`, never a TypeError.
  */
 const base = (t: string): string => (t.endsWith('?') ? t.slice(0, -1) : t);
 
@@ -30,32 +31,15 @@ function nameAddrPath(obj: string, rest: string[], span: Span): string {
   throw new CodegenError(`unknown address field ${rest.join('.')}`, span, 'E005');
 }
 
-const SIMPLE_ROOTS: Record<string, Record<string, string>> = {
-  request: { method: '$Q.method', uri: '$Q.uri', has_sdp: '$Q.hasSdp', in_dialog: '$I.inDialog' },
-  source: {
-    ip: '$I.source?.ip',
-    port: '$I.source?.port',
-    transport: '$I.source?.transport',
-    trunk: '$I.source?.trunk',
-  },
-  call: { id: '$I.call?.id', attempt: '$I.call?.attempt', trunk: '$I.call?.trunk' },
-  response: { status: '$M.status', reason: '$M.reason', has_sdp: '$M.hasSdp' },
-  failure: {
-    status: '$I.failure?.status',
-    reason: '$I.failure?.reason',
-    timeout: '$I.failure?.timeout',
-    trunk: '$I.failure?.trunk',
-  },
-};
-
-export function fieldRead(path: IrFieldPath, span: Span): string {
-  const [root, ...rest] = path;
-  if (root === 'ruri') return uriPath('$Q.ruri', rest, span);
-  if (root === 'from' || root === 'to' || root === 'pai' || root === 'ppi' || root === 'contact')
-    return nameAddrPath(`$M.${root}`, rest, span);
-  const simple = SIMPLE_ROOTS[root ?? ''];
-  if (simple && rest.length === 1 && simple[rest[0]!] !== undefined) return simple[rest[0]!]!;
-  throw new CodegenError(`unknown field ${path.join('.')}`, span, 'E005');
+/**
+ * A rule field: the input slot holding it (reads.ts), and a parameter looked up in that value. With
+ * `presence`, the slot says only whether the field is there.
+ */
+export function fieldRead(path: IrFieldPath, span: Span, reads: ReadRecorder, presence = false): string {
+  const at = fieldLocation(path);
+  if (at === undefined) throw new CodegenError(`unknown field ${path.join('.')}`, span, 'E005');
+  if (at.param !== undefined) return `$rt.own($S[${reads.slot(at.from, at.path)}], ${lit(at.param)})`;
+  return `$S[${reads.slot(at.from, at.path, presence)}]`;
 }
 
 export class ExprEmitter {
@@ -82,13 +66,12 @@ export class ExprEmitter {
           e.span,
         );
       case 'field':
-        this.ctx.reads.field(e.field);
-        return fieldRead(e.field, e.span);
-      case 'header':
-        this.ctx.reads.header(
-          e.name.op === 'lit' && typeof e.name.value === 'string' ? e.name.value : undefined,
-        );
-        return e.all ? `$rt.headers($M, ${this.expr(e.name)})` : `$rt.header($M, ${this.expr(e.name)})`;
+        return fieldRead(e.field, e.span, this.ctx.reads);
+      case 'header': {
+        const literal = e.name.op === 'lit' && typeof e.name.value === 'string' ? e.name.value : undefined;
+        const text = `$S[${this.ctx.reads.header(literal)}]`;
+        return `$rt.${e.all ? 'headers' : 'header'}(${text}, ${this.expr(e.name)})`;
+      }
       case 'local':
         return this.ctx.local(e.name, e.span);
       case 'var':
@@ -161,8 +144,7 @@ export class ExprEmitter {
         // Only the presence of a field is read: the input need not carry what is inside it.
         const arg = args[0];
         if (arg?.op !== 'field') return `(${a(0)} !== undefined)`;
-        this.ctx.reads.field(arg.field, true);
-        return `(${fieldRead(arg.field, arg.span)} !== undefined)`;
+        return `(${fieldRead(arg.field, arg.span, this.ctx.reads, true)} !== undefined)`;
       }
       case 'str': {
         const t = base(args[0]?.type ?? '');

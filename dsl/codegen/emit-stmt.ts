@@ -96,16 +96,16 @@ export class StmtEmitter {
       }
       case 'removeHeaders': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
-        this.ctx.reads.names();
-        this.line(`${mark} for (const n of $rt.headerNamesMatching($M, ${rx}))`, at);
+        const text = `$S[${this.ctx.reads.names()}]`;
+        this.line(`${mark} for (const n of $rt.headerNamesMatching(${text}, ${rx}))`, at);
         this.line(`  ${this.effect({ kind: 'header.remove' }, at, 'name', 'n')}`, at);
         return;
       }
       case 'replaceHeader': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
-        this.ctx.reads.header(s.name);
+        const text = `$S[${this.ctx.reads.header(s.name)}]`;
         this.line(
-          `${mark} { const vs = $rt.headerLines($M, ${lit(s.name)}); const r = ${x(s.replacement)};`,
+          `${mark} { const vs = $rt.headerLines(${text}, ${lit(s.name)}); const r = ${x(s.replacement)};`,
           at,
         );
         const values = `vs.map((v) => $rt.rxReplace(${rx}, v, r))`;
@@ -123,8 +123,7 @@ export class StmtEmitter {
         return;
       case 'replaceField': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
-        const cur = fieldRead(s.field, s.span);
-        this.ctx.reads.field(s.field);
+        const cur = fieldRead(s.field, s.span, this.ctx.reads);
         const value = `$rt.rxReplace(${rx}, v, ${x(s.replacement)})`;
         this.line(`${mark} { const v = ${cur}; if (typeof v === 'string')`, at);
         this.line(`  ${this.effect({ kind: 'field.set', field: s.field }, at, 'value', value)} }`, at);

@@ -7,14 +7,15 @@ import type { EffectTemplate } from './effect-templates.ts';
 import { ExprEmitter } from './emit-expr.ts';
 import { type Line, StmtEmitter } from './emit-stmt.ts';
 import { preludeSource } from './prelude.ts';
-import type { InputReads, ReadRecorder } from './reads.ts';
+import { type InputReads, type ReadRecorder, type SlotRoot, slotsFromInputCode } from './reads.ts';
 
 /**
  * Code generation (docs/runtime.md): the IR of a rule set becomes one JavaScript program for the
  * isolate, with one function per handler, and tables that map every effect, trace point and
  * generated line back to the rule file. The program defines two globals:
- *   __sbc_run(input, budgetMs) -> resultJson   one hook call: input as JSON text or a copied object
- *                                              (RunOutput), under a time budget (0: none)
+ *   __sbc_run(input, budgetMs) -> resultJson   one hook call (RunOutput), under a time budget (0: none);
+ *                                              input: the slots of reads.ts as a JSON array, or a
+ *                                              whole HookInput as JSON text or a copied object
  *   __sbc_where() -> number                location index of the statement running last
  * and reads one host function, $lookup(table, key) -> rowJson | undefined, captured at load time.
  */
@@ -48,8 +49,8 @@ export interface CompiledRules {
   /** Trunks with their peers and source ranges, so tools can classify a message by its source. */
   trunks: { name: string; peers: string[]; sources: string[] }[];
   /**
-   * The parts of a HookInput the program can read (reads.ts); the runtime sends only these. Absent:
-   * the program may read anything, and the whole input is sent.
+   * The values of a HookInput the program reads (reads.ts): the runtime sends only these, as an
+   * array. Absent (a program not made by this generator): the whole input is copied in.
    */
   reads?: InputReads;
 }
@@ -79,28 +80,22 @@ export function generate(ir: IrProgram): GenerateResult {
   }
 }
 
-/** The dispatch test of one handler ($select below); what it reads is recorded in `reads`. */
+/** The dispatch test of one handler ($select below), reading input slots (reads.ts). */
 function hookCondition(hook: IrHook, reads: ReadRecorder): string {
-  const trunk = (expr: string, path: string[]) => {
-    if (hook.trunk === undefined) return '';
-    reads.inputPart(path);
-    return ` && ${expr} === ${lit(hook.trunk)}`;
-  };
+  const at = (from: SlotRoot, path: string[]) => `$S[${reads.slot(from, path)}]`;
+  const trunk = (path: string[]) =>
+    hook.trunk !== undefined ? ` && ${at('input', path)} === ${lit(hook.trunk)}` : '';
   switch (hook.kind) {
     case 'request':
-      reads.messagePart(['method']);
       return (
-        `k === 'request' && ${lit(hook.methods)}.includes(m.method) && d === ${lit(hook.direction)}` +
-        ` && dlg === ${hook.inDialog}` +
-        (hook.direction === 'out'
-          ? trunk('$I.target', ['target'])
-          : trunk('$I.source?.trunk', ['source', 'trunk']))
+        `k === 'request' && ${lit(hook.methods)}.includes(${at('message', ['method'])})` +
+        ` && d === ${lit(hook.direction)} && dlg === ${hook.inDialog}` +
+        trunk(hook.direction === 'out' ? ['target'] : ['source', 'trunk'])
       );
     case 'response':
-      reads.messagePart(['status']);
-      return `k === 'response' && $rt.inAnyClass(m.status, ${lit(hook.statuses)})${trunk('$I.source?.trunk', ['source', 'trunk'])}`;
+      return `k === 'response' && $rt.inAnyClass(${at('message', ['status'])}, ${lit(hook.statuses)})${trunk(['source', 'trunk'])}`;
     case 'failure':
-      return `k === 'failure'${trunk('$I.failure?.trunk', ['failure', 'trunk'])}`;
+      return `k === 'failure'${trunk(['failure', 'trunk'])}`;
   }
 }
 
@@ -120,7 +115,7 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
     const st = new StmtEmitter(ctx, ex);
     st.block(h.body);
     handlerLines.push([
-      { code: `function $h${i}($I, $M, $Q, $V, $e, $t) {`, loc: ctx.loc(h.span) },
+      { code: `function $h${i}($S, $V, $e, $t) {`, loc: ctx.loc(h.span) },
       ...st.lines,
       { code: '}', loc: -1 },
     ]);
@@ -160,22 +155,23 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
   for (const hl of handlerLines) lines.push(...hl);
   add(`const $H = [${ir.handlers.map((_, i) => `$h${i}`).join(', ')}];`);
   add(`const $HP = ${lit(handlerPoints)};`);
-  // What $select and __sbc_run read of every input (the handlers' reads were recorded as emitted).
-  for (const part of ['hook', 'direction', 'inDialog']) ctx.reads.inputPart([part]);
-  if (ir.vars.length > 0) ctx.reads.inputPart(['vars']);
-  add('function $select($I) {');
+  const slot = (path: string[]) => `$S[${ctx.reads.slot('input', path)}]`;
+  add('function $select($S) {');
   add(
-    '  const k = $I.hook; const m = $I.message; const d = $I.direction ?? "in"; const dlg = $I.inDialog === true;',
+    `  const k = ${slot(['hook'])}; const d = ${slot(['direction'])} ?? "in"; const dlg = ${slot(['inDialog'])} === true;`,
   );
   ir.handlers.forEach((h, i) => {
     add(`  if (${hookCondition(h.hook, ctx.reads)}) return ${i};`, ctx.loc(h.span));
   });
   add('  return -1;');
   add('}');
+  add(`function $callVars($S) { return $vars(${ir.vars.length > 0 ? slot(['vars']) : 'undefined'}); }`);
+  const reads = ctx.reads.result();
+  add(slotsFromInputCode(reads));
+  add(`const $SLOTS = ${reads.slots.length};`);
   add(RUN_WRAPPER);
 
   const lineMap = [-1, ...lines.map((l) => l.loc)];
-  const reads = ctx.reads.result();
   return {
     codegenVersion: CODEGEN_VERSION,
     ruleset: ir.ruleset,
@@ -193,7 +189,7 @@ function generateOrThrow(ir: IrProgram): CompiledRules {
     tables: ir.tables.map(tableInfo),
     vars: Object.fromEntries(ir.vars.map((v) => [v.name, v.initial])),
     trunks: ir.trunks.map((t) => ({ name: t.name, peers: t.peers.map((p) => p.host), sources: t.sources })),
-    ...(reads === undefined ? {} : { reads }),
+    reads,
   };
 }
 
@@ -209,14 +205,17 @@ globalThis.__sbc_run = function (json, budgetMs) {
   const t = [];
   let h = -1;
   try {
-    const $I = typeof json === 'string' ? JSON.parse(json) : json;
-    h = $select($I);
+    // The runtime sends the input slots as an array (reads.ts); tools send a whole HookInput.
+    const p = typeof json === 'string' ? JSON.parse(json) : json;
+    const $S = Array.isArray(p) ? p : $slotsOf(p);
+    if ($S.length !== $SLOTS) throw new TypeError('hook input has the wrong number of values');
+    // JSON has no undefined: an absent value crosses as null (a snapshot holds no nulls).
+    for (let i = 0; i < $SLOTS; i++) if ($S[i] === null) $S[i] = undefined;
+    h = $select($S);
     if (h >= 0) {
-      const $V = $vars($I.vars);
-      const $M = $I.message;
-      const $Q = $I.request ?? $M;
+      const $V = $callVars($S);
       t.push($HP[h]);
-      $H[h]($I, $M, $Q, $V, e, t);
+      $H[h]($S, $V, e, t);
     }
     return JSON.stringify({ h, e, t });
   } catch (err) {

@@ -10,5 +10,5 @@ export {
 export { type EffectTemplate, type ExpandResult, expandEffects } from './effect-templates.ts';
 export { type InProcessProgram, instantiate } from './in-process.ts';
 export { type Prelude, prelude } from './prelude.ts';
-export type { InputReads, ReadTree } from './reads.ts';
+export type { InputReads, SlotRead, SlotRoot } from './reads.ts';
 export { compileRegex, MAX_PROGRAM, RegexCompileError, type RegexProgram } from './regex.ts';

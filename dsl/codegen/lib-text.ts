@@ -74,7 +74,6 @@ export function textLibrary(
     if (keyCache.size < 512) keyCache.set(name, key);
     return key;
   }
-  type Msg = { headers: string };
   // Header lines are scanned in place: no index is built and nothing is allocated but the values
   // returned, because garbage per call sets how often the isolate stops for a collection.
   /** Does the name at text[s, e) denote the header with this (lower-case, long-form) key? */
@@ -89,13 +88,14 @@ export function textLibrary(
     }
     return true;
   }
-  function headersText(msg: Msg): string {
-    return typeof msg?.headers === 'string' ? msg.headers : '';
+  /** The message's header text (MessageSnapshot.headers), as generated code passes it; '' if none. */
+  function headersText(headers: unknown): string {
+    return typeof headers === 'string' ? headers : '';
   }
   /** Values of every line of the header, in order. */
-  function headerLines(msg: Msg, name: string): string[] {
+  function headerLines(headerText: unknown, name: string): string[] {
     const key = headerKey(name);
-    const text = headersText(msg);
+    const text = headersText(headerText);
     const out: string[] = [];
     for (let start = 0; start < text.length;) {
       let end = text.indexOf('\n', start);
@@ -107,9 +107,9 @@ export function textLibrary(
     }
     return out;
   }
-  function header(msg: Msg, name: string): string | undefined {
+  function header(headerText: unknown, name: string): string | undefined {
     const key = headerKey(name);
-    const text = headersText(msg);
+    const text = headersText(headerText);
     for (let start = 0; start < text.length;) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
@@ -121,8 +121,8 @@ export function textLibrary(
     return undefined;
   }
   /** Distinct header names as written, in order of first appearance. */
-  function headerNames(msg: Msg): string[] {
-    const text = headersText(msg);
+  function headerNames(headerText: unknown): string[] {
+    const text = headersText(headerText);
     const seen = new Set<string>();
     for (let start = 0; start < text.length;) {
       let end = text.indexOf('\n', start);
@@ -135,11 +135,11 @@ export function textLibrary(
   }
   /**
    * The distinct header names (as written, trimmed) that the pattern matches, in order of first
-   * appearance: `[...headerNames(msg)].filter((n) => rxTest(rx, n))`, but names are tested where
+   * appearance: `[...headerNames(headerText)].filter((n) => rxTest(rx, n))`, but names are tested where
    * they stand in the text, and only those that match become strings.
    */
-  function headerNamesMatching(msg: Msg, rx: never): string[] {
-    const text = headersText(msg);
+  function headerNamesMatching(headerText: unknown, rx: never): string[] {
+    const text = headersText(headerText);
     const out: string[] = [];
     let seen: Set<string> | undefined;
     for (let start = 0; start < text.length;) {
@@ -207,10 +207,10 @@ export function textLibrary(
     out.push(value.slice(start).trim());
     return out;
   }
-  function headers(msg: Msg, name: string): string[] {
+  function headers(headerText: unknown, name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];
-    for (const line of headerLines(msg, name)) {
+    for (const line of headerLines(headerText, name)) {
       if (NOT_LISTS.includes(key)) out.push(line);
       else for (const v of splitList(line)) if (v !== '') out.push(v);
     }

@@ -1,160 +1,181 @@
 import type { IrFieldPath } from '../ir.ts';
 
 /**
- * What of its input a generated program can read, found while generating it. The runtime sends the
- * isolate only these parts (src/runtime/input.ts): a call's input is the largest thing copied into
- * the isolate on every hook, and what is copied in is garbage there after the call, so sending less
- * makes its young-generation collections rarer (docs/runtime.md "Performance").
+ * What of its input a generated program reads, found while generating it. The program never walks
+ * the HookInput: every value it reads is a numbered slot, filled before the handler runs, and the
+ * runtime sends only the slots, as a JSON array (src/runtime/input.ts). A call's input is the
+ * largest thing copied into the isolate on every hook, and what is copied in is garbage there after
+ * the call; a flat array of the values read is a fraction of the snapshot and parses in a third of
+ * the time of the objects it came from (docs/runtime.md "Performance").
  *
- * A tree names parts by their snapshot keys: `true` is the whole value, an object only the keys it
- * names (`{}`: the value itself is only tested for presence, or is read as a scalar). Keys are always
- * snapshot field names fixed here, never names taken from a rule (a parameter or variable name), so
- * a projection built from a tree cannot be steered to `__proto__`.
+ * A slot is the value at a path of snapshot keys from one of three roots: the HookInput (`input`),
+ * the message in hand (`message`), or the request the rule's `ruri` and `request.*` fields read
+ * (`query`: the input's `request`, else its message). A presence slot holds 0 when the value is
+ * there and nothing otherwise (`has(pai)` needs no more). Paths are snapshot field names fixed
+ * here, never names from a rule (a parameter name is looked up in the whole `params` value).
+ *
+ * The same slots are filled inside the program when it is given a whole HookInput instead (tools,
+ * tests, RuleSetRuntime.runJson), by code generated from this list, so both ways read the same.
  */
-export type ReadTree = { [key: string]: true | ReadTree };
+export type SlotRoot = 'input' | 'message' | 'query';
+
+export interface SlotRead {
+  from: SlotRoot;
+  path: string[];
+  /** Only whether the value is there (`has(field)`). */
+  presence?: true;
+}
 
 export interface InputReads {
-  /** HookInput parts other than the two messages (`source`, `call`, `failure`, `vars`, …). */
-  input: ReadTree;
-  /** MessageSnapshot parts, read from the message in hand and from the request alike. */
-  message: ReadTree;
-  /** The header text: all of it, every header's name, and the values of these headers (keys). */
-  headers: { all: boolean; names: boolean; values: string[] };
+  slots: SlotRead[];
+  /**
+   * The slot of the header text of the message in hand, if the program reads headers, and what it
+   * reads of them: all of it, every header's name, or the values of these headers (lower-case keys).
+   */
+  headers?: { slot: number; all: boolean; names: boolean; values: string[] };
+}
+
+/** Where a rule field is: its slot, and the parameter to look up in the slot's value, if any. */
+export interface FieldLocation {
+  from: SlotRoot;
+  path: string[];
+  param?: string;
 }
 
 const URI_KEYS = new Set(['user', 'host', 'port', 'scheme']);
 
-/** `uri.params.x` and `uri.params` both need the whole parameter map: names come from rules. */
-function uriRead(rest: string[]): string[] {
-  const [head] = rest;
-  if (head === 'params') return ['params'];
-  if (rest.length === 1 && URI_KEYS.has(head!)) return [head!];
-  return [];
+function uriLocation(from: SlotRoot, at: string[], rest: string[]): FieldLocation | undefined {
+  const [head, key] = rest;
+  if (rest.length === 0) return { from, path: at };
+  if (head === 'params' && rest.length === 2)
+    return { from, path: [...at, 'params'], param: key!.toLowerCase() };
+  if (head === 'params' && rest.length === 1) return { from, path: [...at, 'params'] };
+  if (rest.length === 1 && URI_KEYS.has(head!)) return { from, path: [...at, head!] };
+  return undefined;
 }
 
-function nameAddrRead(rest: string[]): string[] {
+function nameAddrLocation(at: string[], rest: string[]): FieldLocation | undefined {
   const [head] = rest;
-  if (head === undefined) return [];
-  if (head === 'display') return ['display'];
-  if (head === 'uri') return ['uri', ...uriRead(rest.slice(1))];
-  if (head === 'user' || head === 'host') return ['uri', head];
-  if (head === 'params') return ['params'];
-  return [];
+  if (head === undefined) return { from: 'message', path: at };
+  if (head === 'display' && rest.length === 1) return { from: 'message', path: [...at, 'display'] };
+  if (head === 'uri') return uriLocation('message', [...at, 'uri'], rest.slice(1));
+  if (head === 'user' || head === 'host') return uriLocation('message', [...at, 'uri'], rest);
+  if (head === 'params') return uriLocation('message', at, rest);
+  return undefined;
 }
 
-/** Message keys of `request.x` and `response.x`, and input keys of the other roots (emit-expr.ts SIMPLE_ROOTS). */
-const SIMPLE_READS: Record<string, Record<string, { input?: string[]; message?: string[] }>> = {
+/** `request.x`, `source.x`, … (the rule language's simple fields) and where they are. */
+const SIMPLE: Record<string, Record<string, FieldLocation>> = {
   request: {
-    method: { message: ['method'] },
-    uri: { message: ['uri'] },
-    has_sdp: { message: ['hasSdp'] },
-    in_dialog: { input: ['inDialog'] },
+    method: { from: 'query', path: ['method'] },
+    uri: { from: 'query', path: ['uri'] },
+    has_sdp: { from: 'query', path: ['hasSdp'] },
+    in_dialog: { from: 'input', path: ['inDialog'] },
   },
   response: {
-    status: { message: ['status'] },
-    reason: { message: ['reason'] },
-    has_sdp: { message: ['hasSdp'] },
+    status: { from: 'message', path: ['status'] },
+    reason: { from: 'message', path: ['reason'] },
+    has_sdp: { from: 'message', path: ['hasSdp'] },
   },
   source: {
-    ip: { input: ['source', 'ip'] },
-    port: { input: ['source', 'port'] },
-    transport: { input: ['source', 'transport'] },
-    trunk: { input: ['source', 'trunk'] },
+    ip: { from: 'input', path: ['source', 'ip'] },
+    port: { from: 'input', path: ['source', 'port'] },
+    transport: { from: 'input', path: ['source', 'transport'] },
+    trunk: { from: 'input', path: ['source', 'trunk'] },
   },
   call: {
-    id: { input: ['call', 'id'] },
-    attempt: { input: ['call', 'attempt'] },
-    trunk: { input: ['call', 'trunk'] },
+    id: { from: 'input', path: ['call', 'id'] },
+    attempt: { from: 'input', path: ['call', 'attempt'] },
+    trunk: { from: 'input', path: ['call', 'trunk'] },
   },
   failure: {
-    status: { input: ['failure', 'status'] },
-    reason: { input: ['failure', 'reason'] },
-    timeout: { input: ['failure', 'timeout'] },
-    trunk: { input: ['failure', 'trunk'] },
+    status: { from: 'input', path: ['failure', 'status'] },
+    reason: { from: 'input', path: ['failure', 'reason'] },
+    timeout: { from: 'input', path: ['failure', 'timeout'] },
+    trunk: { from: 'input', path: ['failure', 'trunk'] },
   },
 };
+
+/** Where a rule field is in the input; undefined for a field the language does not have. */
+export function fieldLocation(path: IrFieldPath): FieldLocation | undefined {
+  const [root, ...rest] = path;
+  if (root === 'ruri') return uriLocation('query', ['ruri'], rest);
+  if (root === 'from' || root === 'to' || root === 'pai' || root === 'ppi' || root === 'contact')
+    return nameAddrLocation([root], rest);
+  if (rest.length !== 1 || !Object.hasOwn(SIMPLE, root ?? '')) return undefined;
+  const fields = SIMPLE[root!]!;
+  return Object.hasOwn(fields, rest[0]!) ? fields[rest[0]!] : undefined;
+}
 
 /** Header names in the long, lower-case form header lookups use (lib-text.ts `headerKey`). */
 export type HeaderKey = (name: string) => string;
 
 export class ReadRecorder {
-  private readonly input: ReadTree = {};
-  private readonly message: ReadTree = {};
-  private allHeaders = false;
-  private headerNames = false;
-  private readonly headerValues = new Set<string>();
+  private readonly slots: SlotRead[] = [];
+  private readonly index = new Map<string, number>();
   private readonly headerKey: HeaderKey;
-  private everything = false;
+  private headers: InputReads['headers'];
 
   constructor(headerKey: HeaderKey) {
     this.headerKey = headerKey;
   }
 
-  /** A part of the input itself: `['source', 'trunk']`, `['vars']`. */
-  inputPart(path: string[], presence = false): void {
-    need(this.input, path, !presence);
+  /** The slot of a value (the same value twice has one slot). */
+  slot(from: SlotRoot, path: string[], presence = false): number {
+    const key = `${from}:${path.join('.')}${presence ? '?' : ''}`;
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.slots.length;
+      this.slots.push(presence ? { from, path, presence: true } : { from, path });
+      this.index.set(key, i);
+    }
+    return i;
   }
 
-  /** A part of the messages: `['method']`, `['from', 'uri', 'user']`. */
-  messagePart(path: string[], presence = false): void {
-    need(this.message, path, !presence);
+  private headerText(): NonNullable<InputReads['headers']> {
+    this.headers ??= { slot: this.slot('message', ['headers']), all: false, names: false, values: [] };
+    return this.headers;
   }
 
-  /**
-   * A rule field (emit-expr.ts fieldRead); `presence` when only `has(field)` is asked. Reading more
-   * than the program needs only costs time, reading less would change what rules see.
-   */
-  field(path: IrFieldPath, presence = false): void {
-    const [root, ...rest] = path;
-    if (root === 'ruri') return this.messagePart(['ruri', ...uriRead(rest)], presence && rest.length === 0);
-    if (root === 'from' || root === 'to' || root === 'pai' || root === 'ppi' || root === 'contact')
-      return this.messagePart([root, ...nameAddrRead(rest)], presence && rest.length === 0);
-    const simple = rest.length === 1 ? SIMPLE_READS[root ?? '']?.[rest[0]!] : undefined;
-    if (simple?.input) return this.inputPart(simple.input);
-    if (simple?.message) return this.messagePart(simple.message);
-    // A field fieldRead does not know fails code generation; should it not, everything is sent.
-    this.everything = true;
+  /** The slot of the header text, for the value of one header (a literal name) or of any (`undefined`). */
+  header(name: string | undefined): number {
+    const h = this.headerText();
+    if (name === undefined) h.all = true;
+    else {
+      const key = this.headerKey(name);
+      if (!h.values.includes(key)) h.values.push(key);
+    }
+    return h.slot;
   }
 
-  /** The value of one header (a literal name), or of any header (`undefined`: the name is computed). */
-  header(name: string | undefined): void {
-    if (name === undefined) this.allHeaders = true;
-    else this.headerValues.add(this.headerKey(name));
+  /** The slot of the header text, for every header's name (`remove header /regex/`). */
+  names(): number {
+    const h = this.headerText();
+    h.names = true;
+    return h.slot;
   }
 
-  /** Every header's name (`remove header /regex/`). */
-  names(): void {
-    this.headerNames = true;
+  get count(): number {
+    return this.slots.length;
   }
 
-  /** What the program reads; undefined when that is not known, and the whole input must be sent. */
-  result(): InputReads | undefined {
-    if (this.everything) return undefined;
-    return {
-      input: this.input,
-      message: this.message,
-      headers: {
-        all: this.allHeaders,
-        names: this.headerNames,
-        values: [...this.headerValues].sort(),
-      },
-    };
+  result(): InputReads {
+    return this.headers === undefined
+      ? { slots: this.slots }
+      : { slots: this.slots, headers: { ...this.headers, values: [...this.headers.values].sort() } };
   }
 }
 
-/** Adds a path to a tree: `whole` reads the value at the end entirely, else only its presence. */
-function need(tree: ReadTree, path: string[], whole: boolean): void {
-  let node = tree;
-  for (let i = 0; i < path.length; i++) {
-    const key = path[i]!;
-    const cur = node[key];
-    if (cur === true) return;
-    if (i === path.length - 1) {
-      node[key] = whole ? true : (cur ?? {});
-      return;
-    }
-    const next: ReadTree = cur ?? {};
-    node[key] = next;
-    node = next;
-  }
+/**
+ * JavaScript that fills the slots from a whole HookInput `I` (the same reads the host makes in
+ * src/runtime/input.ts). The message must be there, as it must for the host.
+ */
+export function slotsFromInputCode(reads: InputReads): string {
+  const root = { input: 'I', message: 'M', query: 'Q' };
+  const values = reads.slots.map((s) => {
+    if (!s.path.every((k) => /^[A-Za-z]+$/.test(k))) throw new Error(`bad slot path ${s.path.join('.')}`);
+    const read = root[s.from] + s.path.map((k, i) => (i === 0 ? `.${k}` : `?.${k}`)).join('');
+    return s.presence ? `(${read} === undefined ? undefined : 0)` : read;
+  });
+  return `function $slotsOf(I) { const M = I.message; const Q = I.request ?? M; if (M === null || typeof M !== 'object') throw new TypeError('hook input has no message'); return [${values.join(', ')}]; }`;
 }

@@ -1,20 +1,21 @@
-import type { InputReads, ReadTree } from '../../dsl/codegen/reads.ts';
 import { textLibrary } from '../../dsl/codegen/lib-text.ts';
+import type { InputReads } from '../../dsl/codegen/reads.ts';
 import type { HookInput } from '../../dsl/effects.ts';
 
 /**
- * What crosses into the isolate for one hook call: only the parts of the HookInput the program can
- * read (CompiledRules.reads, found by the generator), as JSON text the program parses. Everything
+ * What crosses into the isolate for one hook call: the values of the HookInput the program reads
+ * (CompiledRules.reads, listed by the generator), as a JSON array the program parses. Everything
  * copied in is garbage in the isolate once the call returns, and the isolate's young generation is
  * small (1 MB): the less each call leaves, the rarer the 50–100 µs scavenges that made the p99
  * (docs/runtime.md "Performance"). A program whose reads are unknown gets the whole snapshot.
  *
- * The projection keeps every part that is read exactly as it is, so a rule cannot tell the
- * difference: unread message fields are left out, and header lines whose values are never read
- * keep only their name (`X-Zoom-Site:`), so header names and their order are unchanged.
+ * Every value is read as the program would read it from the snapshot, so a rule cannot tell the
+ * difference; the program fills the same slots itself from a whole HookInput (reads.ts). Header
+ * lines whose values are never read keep only their name (`X-Zoom-Site:`), so header names and
+ * their order are unchanged.
  *
  * The input must be plain data, as the structured copy required: a function, symbol or class
- * instance in a part that is sent is refused (the call gets the fallback), never silently dropped.
+ * instance among the values sent is refused (the call gets the fallback), never silently dropped.
  */
 const headerKey = textLibrary({}).headerKey;
 
@@ -39,26 +40,11 @@ function checkData(v: unknown, depth = 0): void {
   for (const k in v) checkData((v as Record<string, unknown>)[k], depth + 1);
 }
 
-/** The parts of `v` the tree names (reads.ts ReadTree); `true` takes the value whole. */
-function project(v: unknown, tree: ReadTree | true): unknown {
-  if (tree === true || v === null || typeof v !== 'object') {
-    checkData(v);
-    return v;
-  }
-  const out: Record<string, unknown> = {};
-  for (const key in tree) {
-    if (!Object.hasOwn(v, key)) continue;
-    const x = (v as Record<string, unknown>)[key];
-    if (x !== undefined) out[key] = project(x, tree[key]!);
-  }
-  return out;
-}
-
 /**
  * The header lines the program can read: lines of headers whose values it reads in full, the names
  * alone of the others when it lists names, nothing of the rest.
  */
-export function trimHeaders(text: string, spec: InputReads['headers']): string {
+export function trimHeaders(text: string, spec: NonNullable<InputReads['headers']>): string {
   if (spec.all) return text;
   if (!spec.names && spec.values.length === 0) return '';
   let out = '';
@@ -69,6 +55,7 @@ export function trimHeaders(text: string, spec: InputReads['headers']): string {
     if (colon > start && colon < end) {
       const name = text.slice(start, colon);
       let line: string | undefined;
+      // Lookups ignore spaces before the colon (lib-text.ts sameName); keeping more is harmless.
       if (spec.values.length > 0 && spec.values.includes(headerKey(name.replace(/[ \t]+$/, ''))))
         line = text.slice(start, end);
       else if (spec.names) line = `${name}:`;
@@ -79,25 +66,36 @@ export function trimHeaders(text: string, spec: InputReads['headers']): string {
   return out;
 }
 
-function projectMessage(m: unknown, reads: InputReads): unknown {
-  const out = project(m, reads.message);
-  if (out === null || typeof out !== 'object') return out;
-  const headers = (m as Record<string, unknown>).headers;
-  if (typeof headers === 'string') {
-    const text = trimHeaders(headers, reads.headers);
-    if (text !== '') (out as Record<string, unknown>).headers = text;
-  } else checkData(headers);
-  return out;
-}
-
 /**
- * The payload for RuleIsolate.call: JSON text of the parts the program reads, or the input itself
- * (structured copy) when the program's reads are not known. Throws NotData for input that is not data.
+ * The payload for RuleIsolate.call: the JSON array of the values the program reads, or the input
+ * itself (structured copy) when the program's reads are not known. Throws NotData for input that is
+ * not data or has no message.
  */
 export function inputPayload(input: HookInput, reads: InputReads | undefined): string | HookInput {
   if (reads === undefined) return input;
-  const out = project(input, reads.input) as Record<string, unknown>;
-  if (input.message !== undefined) out.message = projectMessage(input.message, reads);
-  if (input.request !== undefined) out.request = projectMessage(input.request, reads);
+  const message: unknown = input.message;
+  if (message === null || typeof message !== 'object') throw new NotData('hook input has no message');
+  const query: unknown = input.request ?? message;
+  const headers = reads.headers;
+  const slots = reads.slots;
+  const out: unknown[] = new Array(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i]!;
+    let v: unknown = s.from === 'input' ? input : s.from === 'message' ? message : query;
+    // The program's read: the first key of its root, then optional chaining (reads.ts slotsFromInputCode).
+    for (const key of s.path) {
+      if (v === null || v === undefined) {
+        v = undefined;
+        break;
+      }
+      v = (v as Record<string, unknown>)[key];
+    }
+    if (s.presence) v = v === undefined ? undefined : 0;
+    else if (headers !== undefined && i === headers.slot && typeof v === 'string')
+      v = trimHeaders(v, headers);
+    else checkData(v);
+    out[i] = v;
+  }
+  // undefined becomes null in the array; the program reads null as undefined (generate.ts).
   return JSON.stringify(out);
 }

@@ -127,9 +127,15 @@ on request INVITE {
     const input = requestIn();
     delete (input.message as { ruri?: unknown }).ruri;
     const r = runtime.runHook(input);
-    // The missing URI reads as absent, so the edit carries no value and the result is refused.
-    expect(r.error?.kind).toBe('invalid-result');
+    // The missing URI reads as absent, and lower() of nothing throws at the rule's line.
+    expect(r.error).toMatchObject({ kind: 'throw', at: { file: 'main.rules', line: 1 } });
     expect(r.effects[0]).toMatchObject({ kind: 'reject', code: 500 });
+    // Without a message at all the call cannot run: the fallback, and no rule line is blamed.
+    const none = runtime.runHook({ ...requestIn(), message: undefined as never });
+    expect(none.error).toMatchObject({ kind: 'throw', message: 'hook input has no message' });
+    expect(none.error?.at).toBeUndefined();
+    expect(none.effects[0]).toMatchObject({ kind: 'reject', code: 500 });
+    expect(runtime.runHook(requestIn()).error).toBeUndefined();
   });
 
   it('deeply nested ifs compile and run within limits', () => {
