@@ -8,28 +8,20 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { stopAll } from '../edge/support/sipp.ts';
 import { runUac, startUas } from '../core/support.ts';
 import { metricValue, type SbcUnderTest } from '../support/sbc-under-test.ts';
-import { startNode, until } from './support/cluster.ts';
-import { type PostgresServer, startPostgres } from './support/postgres-server.ts';
-import { type RedisServer, startRedis } from './support/redis-server.ts';
+import { until, startTwoNodes, type TwoNodes } from './support/cluster.ts';
+import type { RedisServer } from './support/redis-server.ts';
 
 const LIMIT = 4;
 /** Calls placed on each node at once. */
 const PER_NODE = 15;
-let pg: PostgresServer;
+let cluster: TwoNodes | undefined;
 let redis: RedisServer;
 let a: SbcUnderTest;
 let b: SbcUnderTest;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const shared = {
-    storeUrl: await pg.createDatabase('cluster'),
-    redisUrl: redis.url,
-    expectedNodes: 2,
-    core: { tenants: { acme: { maxCalls: LIMIT } } },
-  };
-  a = await startNode('a', shared);
-  b = await startNode('b', shared);
+  cluster = await startTwoNodes({ expectedNodes: 2, core: { tenants: { acme: { maxCalls: LIMIT } } } });
+  ({ redis, a, b } = cluster);
 }, 60_000);
 
 afterEach(async () => {
@@ -37,10 +29,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await redis?.destroy();
-  await pg?.destroy();
+  await cluster?.close();
 });
 
 async function activateTenantRules(): Promise<void> {

@@ -8,25 +8,16 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { stopAll } from '../edge/support/sipp.ts';
 import { messages, runUac, startLines, startUas } from '../core/support.ts';
 import type { SbcUnderTest } from '../support/sbc-under-test.ts';
-import { activeVersion, pinned, startNode, until, upload } from './support/cluster.ts';
-import { type PostgresServer, startPostgres } from './support/postgres-server.ts';
-import { type RedisServer, startRedis } from './support/redis-server.ts';
+import { activeVersion, pinned, until, startTwoNodes, type TwoNodes } from './support/cluster.ts';
 
 const LIMIT = 3;
-let pg: PostgresServer;
-let redis: RedisServer;
+let cluster: TwoNodes | undefined;
 let a: SbcUnderTest;
 let b: SbcUnderTest;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const shared = {
-    storeUrl: await pg.createDatabase('cluster'),
-    redisUrl: redis.url,
-    core: { tenants: { acme: { maxCalls: LIMIT } } },
-  };
-  a = await startNode('a', shared);
-  b = await startNode('b', shared);
+  cluster = await startTwoNodes({ core: { tenants: { acme: { maxCalls: LIMIT } } } });
+  ({ a, b } = cluster);
 }, 60_000);
 
 afterEach(async () => {
@@ -34,10 +25,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await redis?.destroy();
-  await pg?.destroy();
+  await cluster?.close();
 });
 
 const finals = (trace: string) => startLines(trace, /^SIP\/2\.0 [2-6]\d\d/);
@@ -61,7 +49,7 @@ on request INVITE from caller {
 `;
   // Written through A: an active version and one kept for later, provisioning, a token.
   const active = await a.activate(rules('one'));
-  const spare = await upload(a, rules('two'));
+  const spare = await a.upload(rules('two'));
   expect((await a.api('POST', '/api/v1/customers', { id: 'acme', name: 'Acme' })).status).toBe(201);
   const numbers = Array.from({ length: 50 }, (_, i) => `+1415555${String(i).padStart(4, '0')}`);
   for (const number of numbers)

@@ -14,7 +14,7 @@ import { type SbcProcess, spawnSbc } from './sbc-process.ts';
 
 export { TOKEN };
 
-export interface SbcUnderTest extends Omit<SbcAdmin, 'upload'> {
+export interface SbcUnderTest extends SbcAdmin {
   proc: SbcProcess;
   sipPort: number;
   adminPort: number;
@@ -46,8 +46,7 @@ export async function startSbcUnderTest(
     await stop();
     throw error;
   }
-  const { upload: _upload, ...admin } = sbcAdmin(adminPort, dir);
-  const sbc: SbcUnderTest = { proc, sipPort, adminPort, dir, ...admin, close: stop };
+  const sbc: SbcUnderTest = { proc, sipPort, adminPort, dir, ...sbcAdmin(adminPort, dir), close: stop };
   if (options.rules !== undefined) {
     try {
       await sbc.activate(options.rules);

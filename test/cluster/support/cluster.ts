@@ -4,6 +4,8 @@
  * and admin ports and data directory; teardown stops only the processes started here.
  */
 import { metricValue, type SbcUnderTest, startSbcUnderTest } from '../../support/sbc-under-test.ts';
+import { type PostgresServer, startPostgres } from './postgres-server.ts';
+import { type RedisServer, startRedis } from './redis-server.ts';
 
 export interface Shared {
   storeUrl: string;
@@ -24,13 +26,6 @@ export async function startNode(name: string, shared: Shared): Promise<SbcUnderT
         : {}),
     },
   });
-}
-
-/** Uploads a rule set on a node without activating it; resolves with its version number. */
-export async function upload(node: SbcUnderTest, rules: string): Promise<number> {
-  const up = await node.api('POST', '/api/v1/rulesets/versions', { files: { 'main.rules': rules } });
-  if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.text}`);
-  return (up.json as { version: { version: number } }).version.version;
 }
 
 export async function activeVersion(node: SbcUnderTest): Promise<number | undefined> {
@@ -58,4 +53,33 @@ export async function pinned(
     active: boolean;
     calls: number;
   }>;
+}
+
+/** Two nodes `a` and `b` on a fresh PostgreSQL database and a Redis, all started here. */
+export interface TwoNodes {
+  pg: PostgresServer;
+  redis: RedisServer;
+  a: SbcUnderTest;
+  b: SbcUnderTest;
+  /** Stops the nodes, then Redis and PostgreSQL. */
+  close(): Promise<void>;
+}
+
+export async function startTwoNodes(o: Omit<Shared, 'storeUrl' | 'redisUrl'>): Promise<TwoNodes> {
+  const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const shared: Shared = { ...o, storeUrl: await pg.createDatabase('cluster'), redisUrl: redis.url };
+  const nodes: SbcUnderTest[] = [];
+  const close = async (): Promise<void> => {
+    for (const n of nodes) await n.close();
+    await redis.destroy();
+    await pg.destroy();
+  };
+  try {
+    nodes.push(await startNode('a', shared));
+    nodes.push(await startNode('b', shared));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { pg, redis, a: nodes[0]!, b: nodes[1]!, close };
 }
