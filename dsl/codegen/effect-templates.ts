@@ -20,30 +20,43 @@ export interface EffectTemplate {
   computed?: string;
 }
 
-export type ExpandResult = { ok: true; effects: Record<string, unknown>[] } | { ok: false; message: string };
+export type ExpandResult<T = Record<string, unknown>> =
+  { ok: true; effects: T[] } | { ok: false; message: string };
+
+/** One effect of the list: a template's fixed part with its computed value, or a whole effect (`key` undefined). */
+export type MakeEffect<T> = (fixed: Record<string, unknown>, key?: string, value?: unknown) => T;
+
+const merge: MakeEffect<Record<string, unknown>> = (fixed, key, value) =>
+  key === undefined ? fixed : { ...fixed, [key]: value };
 
 /**
- * The effects of an `e` list, as plain objects to check. Refuses a list longer than `max` effects,
- * an index out of range, a missing computed value and entries that are neither index nor object.
+ * The effects of an `e` list, made by `make` (by default, plain objects). Refuses a list longer than
+ * `max` effects, an index out of range, a missing computed value and entries that are neither index
+ * nor object.
  */
-export function expandEffects(templates: readonly EffectTemplate[], e: unknown, max: number): ExpandResult {
+export function expandEffects<T = Record<string, unknown>>(
+  templates: readonly EffectTemplate[],
+  e: unknown,
+  max: number,
+  make: MakeEffect<T> = merge as MakeEffect<T>,
+): ExpandResult<T> {
   if (!Array.isArray(e)) return { ok: false, message: 'effects missing' };
   // Each effect takes one or two entries; a longer list cannot hold max effects or fewer.
   if (e.length > 2 * max) return { ok: false, message: `more than ${max} effects` };
-  const effects: Record<string, unknown>[] = [];
+  const effects: T[] = [];
   for (let i = 0; i < e.length; i++) {
     const entry: unknown = e[i];
     if (effects.length >= max) return { ok: false, message: `more than ${max} effects` };
     if (typeof entry === 'number') {
       const t = Number.isInteger(entry) && entry >= 0 ? templates[entry] : undefined;
       if (t === undefined) return { ok: false, message: 'unknown effect template' };
-      if (t.computed === undefined) effects.push(t.fixed);
+      if (t.computed === undefined) effects.push(make(t.fixed));
       else {
         if (i + 1 >= e.length) return { ok: false, message: 'effect value missing' };
-        effects.push({ ...t.fixed, [t.computed]: e[++i] });
+        effects.push(make(t.fixed, t.computed, e[++i]));
       }
     } else if (typeof entry === 'object' && entry !== null && !Array.isArray(entry))
-      effects.push(entry as Record<string, unknown>);
+      effects.push(make(entry as Record<string, unknown>));
     else return { ok: false, message: 'effect is not an object' };
   }
   return { ok: true, effects };

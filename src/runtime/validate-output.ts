@@ -76,9 +76,21 @@ export class OutputChecker {
         };
       }
       // Template indexes and computed values, or effects written out in full (effect-templates.ts).
-      const expanded = expandEffects(this.rules.effects ?? [], out.e, this.limits.maxEffects);
+      // The computed value is laid over its template (an object whose prototype is the template),
+      // so the fixed part is read, and checked, without being copied first.
+      const expanded = expandEffects(
+        this.rules.effects ?? [],
+        out.e,
+        this.limits.maxEffects,
+        (fixed, key, value) => {
+          if (key === undefined) return this.effect(fixed);
+          const raw = Object.create(fixed) as Record<string, unknown>;
+          raw[key] = value;
+          return this.effect(raw);
+        },
+      );
       if (!expanded.ok) throw new Nonsense(expanded.message);
-      return { ok: true, handler, effects: expanded.effects.map((e) => this.effect(e)), hits };
+      return { ok: true, handler, effects: expanded.effects, hits };
     } catch (e) {
       if (e instanceof Nonsense || e instanceof SyntaxError)
         return { ok: false, message: `invalid result: ${e.message}`, handler, hits };
@@ -121,26 +133,23 @@ export class OutputChecker {
     if (!isObj(raw)) throw new Nonsense('effect is not an object');
     const at = isInt(raw.at) ? this.rules.locations[raw.at] : undefined;
     if (at === undefined) throw new Nonsense('effect without a rule location');
-    const optText = (v: unknown, what: string) => (v === undefined ? {} : { [what]: this.text(v, what) });
     switch (raw.kind) {
-      case 'header.set':
-        return {
-          kind: 'header.set',
-          name: this.name(raw.name),
-          value: this.text(raw.value, 'header value'),
-          ...(raw.param === undefined ? {} : { param: this.name(raw.param) }),
-          at,
-        };
+      case 'header.set': {
+        const name = this.name(raw.name);
+        const value = this.text(raw.value, 'header value');
+        return raw.param === undefined
+          ? { kind: 'header.set', name, value, at }
+          : { kind: 'header.set', name, value, param: this.name(raw.param), at };
+      }
       case 'header.add':
       case 'header.default':
         return { kind: raw.kind, name: this.name(raw.name), value: this.text(raw.value, 'header value'), at };
-      case 'header.remove':
-        return {
-          kind: 'header.remove',
-          name: this.name(raw.name),
-          ...(raw.param === undefined ? {} : { param: this.name(raw.param) }),
-          at,
-        };
+      case 'header.remove': {
+        const name = this.name(raw.name);
+        return raw.param === undefined
+          ? { kind: 'header.remove', name, at }
+          : { kind: 'header.remove', name, param: this.name(raw.param), at };
+      }
       case 'header.replace':
         if (!Array.isArray(raw.values) || raw.values.length > 100) throw new Nonsense('bad header values');
         return {
@@ -155,21 +164,21 @@ export class OutputChecker {
         return { kind: 'field.remove', field: this.field(raw.field), at };
       case 'reject':
       case 'reply': {
-        const lo = raw.kind === 'reject' ? 300 : 200;
-        if (!isInt(raw.code) || raw.code < lo || raw.code > 699) throw new Nonsense(`bad ${raw.kind} code`);
-        return {
-          kind: raw.kind,
-          code: raw.code,
-          ...(optText(raw.reason, 'reason') as { reason?: string }),
-          at,
-        };
+        const kind = raw.kind;
+        const lo = kind === 'reject' ? 300 : 200;
+        if (!isInt(raw.code) || raw.code < lo || raw.code > 699) throw new Nonsense(`bad ${kind} code`);
+        return raw.reason === undefined
+          ? { kind, code: raw.code, at }
+          : { kind, code: raw.code, reason: this.text(raw.reason, 'reason'), at };
       }
       case 'route': {
-        if (typeof raw.target !== 'string' || !this.targets.has(raw.target))
+        const { target, targetKind } = raw;
+        if (typeof target !== 'string' || !this.targets.has(target))
           throw new Nonsense('unknown route target');
-        if (raw.targetKind !== 'trunk' && raw.targetKind !== 'group') throw new Nonsense('bad route kind');
-        const fo = raw.failover === undefined ? {} : { failover: this.plain(raw.failover) as never };
-        return { kind: 'route', target: raw.target, targetKind: raw.targetKind, ...fo, at };
+        if (targetKind !== 'trunk' && targetKind !== 'group') throw new Nonsense('bad route kind');
+        return raw.failover === undefined
+          ? { kind: 'route', target, targetKind, at }
+          : { kind: 'route', target, targetKind, failover: this.plain(raw.failover) as never, at };
       }
       case 'media': {
         if (raw.leg !== 'inbound' && raw.leg !== 'outbound') throw new Nonsense('bad media leg');
