@@ -7,9 +7,9 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { NgClient } from '../../src/media/ng-client.ts';
 import { freePort } from '../edge/support/ports.ts';
-import { startSipp, stopAll } from '../edge/support/sipp.ts';
+import { stopAll } from '../edge/support/sipp.ts';
 import type { SbcUnderTest } from '../support/sbc-under-test.ts';
-import { messages, runUac, scenarioArgs, startUas, wait, startSbcWithRtpengine } from './support.ts';
+import { messages, runUac, startUac, startUas, wait, startSbcWithRtpengine } from './support.ts';
 
 let sbc: SbcUnderTest;
 let ngPort: number;
@@ -62,21 +62,7 @@ it('sends an offer to an early_offer trunk for a caller without SDP, and anchors
   const uacPort = await freePort();
   const uas = await startUas('core:uas-zoom-early-offer', 1);
   await sbc.activate(rules(uacPort, uas.port, true));
-  const uac = startSipp([
-    `127.0.0.1:${sbc.sipPort}`,
-    ...scenarioArgs('core:uac-late-offer'),
-    '-s',
-    '1000',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(uacPort),
-    '-m',
-    '1',
-    '-timeout',
-    '20s',
-    '-trace_msg',
-  ]);
+  const uac = await startUac(sbc.sipPort, { scenario: 'core:uac-late-offer', port: uacPort });
   const client = new NgClient({ host: '127.0.0.1', port: ngPort }, 1000);
   try {
     // While the call is up, rtpengine sends the caller's media where its ACK said (port 6100),

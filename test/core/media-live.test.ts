@@ -5,18 +5,10 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { NgClient } from '../../src/media/ng-client.ts';
 import { freePort } from '../edge/support/ports.ts';
-import { startSipp, stopAll } from '../edge/support/sipp.ts';
+import { stopAll } from '../edge/support/sipp.ts';
 import { rtpengineProbe } from '../media/support/engine.ts';
 import { type SbcUnderTest, startSbcUnderTest } from '../support/sbc-under-test.ts';
-import {
-  messages,
-  runUac,
-  scenarioArgs,
-  startLines,
-  startUas,
-  wait,
-  startSbcWithRtpengine,
-} from './support.ts';
+import { messages, runUac, startUac, startLines, startUas, wait, startSbcWithRtpengine } from './support.ts';
 
 let sbc: SbcUnderTest;
 let ngPort: number;
@@ -130,21 +122,7 @@ it('sends a re-offer from the callee to rtpengine as from the callee', async () 
   const uacPort = await freePort();
   const uas = await startUas('core:uas-reoffer', 1);
   await sbc.activate(rules(uacPort, uas.port));
-  const uac = startSipp([
-    `127.0.0.1:${sbc.sipPort}`,
-    ...scenarioArgs('core:uac-answer-reoffer'),
-    '-s',
-    '1000',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(uacPort),
-    '-m',
-    '1',
-    '-timeout',
-    '20s',
-    '-trace_msg',
-  ]);
+  const uac = await startUac(sbc.sipPort, { scenario: 'core:uac-answer-reoffer', port: uacPort });
   const client = new NgClient({ host: '127.0.0.1', port: ngPort }, 1000);
   let caller: number[] = [];
   let callee: number[] = [];

@@ -53,18 +53,23 @@ export async function startUas(
   return { port: p, run, done: run.done };
 }
 
-/** A sipp UAC placing `calls` calls to the SBC; resolves when it is done. */
-export async function runUac(
+export interface UacOptions {
+  scenario?: string;
+  calls?: number;
+  /** Calls per second (sipp -r); sipp's default when absent. */
+  rate?: number;
+  /** Default pause length in ms (sipp -d); sipp's default when absent. */
+  pauseMs?: number;
+  port?: number;
+  extra?: string[];
+  service?: string;
+}
+
+/** A sipp UAC calling the SBC, with -trace_msg; returns at once. */
+export async function startUac(
   sipPort: number,
-  options: {
-    scenario?: string;
-    calls?: number;
-    rate?: number;
-    port?: number;
-    extra?: string[];
-    service?: string;
-  } = {},
-): Promise<SippResult & { port: number }> {
+  options: UacOptions = {},
+): Promise<SippRun & { port: number }> {
   const port = options.port ?? (await freePort());
   const run = startSipp([
     `127.0.0.1:${sipPort}`,
@@ -77,16 +82,23 @@ export async function runUac(
     String(port),
     '-m',
     String(options.calls ?? 1),
-    '-r',
-    String(options.rate ?? 10),
-    '-d',
-    '100',
+    ...(options.rate === undefined ? [] : ['-r', String(options.rate)]),
+    ...(options.pauseMs === undefined ? [] : ['-d', String(options.pauseMs)]),
     '-timeout',
     '20s',
     '-trace_msg',
     ...(options.extra ?? []),
   ]);
-  return { ...(await run.done), port };
+  return { ...run, port };
+}
+
+/** A sipp UAC placing `calls` calls to the SBC (10/s, 100 ms pauses); resolves when it is done. */
+export async function runUac(
+  sipPort: number,
+  options: UacOptions = {},
+): Promise<SippResult & { port: number }> {
+  const uac = await startUac(sipPort, { rate: 10, pauseMs: 100, ...options });
+  return { ...(await uac.done), port: uac.port };
 }
 
 /** Everything sipp logged with -trace_msg in its run directory. */
