@@ -47,23 +47,23 @@ function checkData(v: unknown, depth = 0): void {
 export function trimHeaders(text: string, spec: NonNullable<InputReads['headers']>): string {
   if (spec.all) return text;
   if (!spec.names && spec.values.length === 0) return '';
-  let out = '';
+  // Lines are collected and joined once: half the garbage of growing one string line by line.
+  const lines: string[] = [];
   for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const colon = text.indexOf(':', start);
     if (colon > start && colon < end) {
-      const name = text.slice(start, colon);
-      let line: string | undefined;
       // Lookups ignore spaces before the colon (lib-text.ts sameName); keeping more is harmless.
-      if (spec.values.length > 0 && spec.values.includes(headerKey(name.replace(/[ \t]+$/, ''))))
-        line = text.slice(start, end);
-      else if (spec.names) line = `${name}:`;
-      if (line !== undefined) out = out === '' ? line : `${out}\n${line}`;
+      const whole =
+        spec.values.length > 0 &&
+        spec.values.includes(headerKey(text.slice(start, colon).replace(/[ \t]+$/, '')));
+      if (whole) lines.push(text.slice(start, end));
+      else if (spec.names) lines.push(text.slice(start, colon + 1));
     }
     start = end + 1;
   }
-  return out;
+  return lines.join('\n');
 }
 
 /**
