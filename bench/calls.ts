@@ -86,6 +86,21 @@ async function uacStep(sipp: string, target: string, rate: number, calls: number
   return { dir, uac };
 }
 
+/**
+ * The SBC's own view of a step, from its /metrics before and after: mean setup time it measured
+ * (INVITE in to 200 out), the worst event-loop delay of its main thread, and time spent in
+ * garbage collection. Setup times far above the inside mean are spent outside the core: in the
+ * edge's thread, socket queues or sipp.
+ */
+function insideView(before: Map<string, number>, after: Map<string, number>, seconds: number): string {
+  const delta = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  const setups = delta('sbc_call_setup_seconds_count');
+  const meanMs = setups > 0 ? (delta('sbc_call_setup_seconds_sum') / setups) * 1000 : Number.NaN;
+  const loopMaxMs = (after.get('nodejs_eventloop_lag_max_seconds') ?? Number.NaN) * 1000;
+  const gcMsPerS = (delta('nodejs_gc_duration_seconds_sum') * 1000) / seconds;
+  return `${meanMs.toFixed(1)} / ${loopMaxMs.toFixed(0)} / ${gcMsPerS.toFixed(0)}`;
+}
+
 async function measure(edge: EdgeMode, sipp: string): Promise<Figures> {
   const started = Date.now();
   const uasPort = await freePort();
@@ -108,7 +123,9 @@ async function measure(edge: EdgeMode, sipp: string): Promise<Figures> {
     console.log(
       `\n${edge} edge: sipp uac -> sbc ${sbc.sip} -> sipp uas 127.0.0.1:${uasPort} (rules on, media off)`,
     );
-    console.log('rate(cps)  calls  failed  p50(ms)  p99(ms)');
+    console.log(
+      'rate(cps)  calls  failed  p50(ms)  p99(ms)  inside the SBC: mean setup ms, loop delay max ms, GC ms per s',
+    );
     let best = 0;
     for (const rate of RATES) {
       if (Date.now() - started + (STEP_SECONDS + 45) * 1000 > BUDGET_MS) {
@@ -116,11 +133,15 @@ async function measure(edge: EdgeMode, sipp: string): Promise<Figures> {
         break;
       }
       const calls = rate * STEP_SECONDS;
+      // Scraping also resets the SBC's event-loop delay histogram (prom-client): the next scrape covers the step.
+      const m0 = await sbc.metrics();
       const cpu0 = cpuSeconds(sbc.pid);
       const t0 = performance.now();
       const { dir: d, uac } = await uacStep(sipp, sbc.sip, rate, calls);
       await uac.done;
-      const processCpu = ((cpuSeconds(sbc.pid) - cpu0) / ((performance.now() - t0) / 1000)) * 100;
+      const stepSeconds = (performance.now() - t0) / 1000;
+      const processCpu = ((cpuSeconds(sbc.pid) - cpu0) / stepSeconds) * 100;
+      const inside = insideView(m0, await sbc.metrics(), stepSeconds);
       const { ok, failed } = statCounts(d);
       const bad = failed + Math.max(0, calls - ok - failed);
       const rtt = readRtt(d);
@@ -128,7 +149,7 @@ async function measure(edge: EdgeMode, sipp: string): Promise<Figures> {
       const [p50, p90, p99] = [50, 90, 99].map((p) => percentile(rtt, p)) as [number, number, number];
       steps.push({ rate, calls, failed: bad, p50, p90, p99, processCpu });
       console.log(
-        `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}`,
+        `${String(rate).padStart(9)}  ${String(calls).padStart(5)}  ${String(bad).padStart(6)}  ${p50.toFixed(1).padStart(7)}  ${p99.toFixed(1).padStart(7)}  ${inside}`,
       );
       if (bad > 0) break;
       best = rate;
