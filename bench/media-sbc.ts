@@ -7,13 +7,15 @@
 // SRTP authentication failures on the sampled packets, the CPU of the SBC process and of rtpengine
 // (% of one core), and the rtpengine sessions left after the BYEs (must be 0). The baseline is the
 // same rtpengine driven by the media layer directly (bench/media.ts), run just before in
-// `npm run bench:media`.
+// `npm run bench:media`. BENCH_JSON=file also writes the figures there as JSON (bench/run-all.ts).
 
 import { rtpengineProbe } from '../test/media/support/engine.ts';
 import { requireTool } from '../test/support/system-tools.ts';
 import { freePort } from '../test/support/ports.ts';
 import { startSbcUnderTest } from '../test/support/sbc-under-test.ts';
 import { cryptoLine, keysFromSdp, newKeys, SrtpContext, type SrtpKeys } from '../test/media/support/srtp.ts';
+import type { MediaSbcRow } from './reporting/results.ts';
+import { emitJson } from './support/json.ts';
 import { RawCallee, RawCaller, type PlacedCall } from './support/raw-sip.ts';
 import {
   childPids,
@@ -165,9 +167,11 @@ const header = [
   'sessions left',
 ];
 const rows: string[][] = [];
+const figures: MediaSbcRow[] = [];
 try {
   for (const calls of levels) {
     const r = await runLevel(calls);
+    figures.push(r);
     rows.push([
       String(r.calls),
       r.setupCps.toFixed(0),
@@ -193,3 +197,4 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] 
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+emitJson({ seconds: SECONDS, rows: figures });

@@ -58,6 +58,13 @@ const PLANS: Record<BenchName, Plan> = {
     quickEnv: { BENCH_SECONDS: '3' },
     quickArgs: ['20', '50'],
   },
+  'media-sbc': {
+    script: 'bench/media-sbc.ts',
+    snapshotless: true,
+    env: {},
+    quickEnv: { BENCH_SECONDS: '3' },
+    quickArgs: ['20', '50'],
+  },
   'hot-reload': {
     script: 'bench/hot-reload.ts',
     snapshotless: true,

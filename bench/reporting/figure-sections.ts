@@ -10,6 +10,7 @@ import {
   type HotReloadData,
   type HotReloadRun,
   type MediaData,
+  type MediaSbcData,
   measured,
   type RulesData,
   type Step,
@@ -133,7 +134,53 @@ export function mediaSection(results: BenchResults, figures: Figure[], chartsDir
       }),
     ),
   );
+  const sbc = mediaThroughSbc(results, media);
+  if (sbc) out.push('', sbc);
   return out.join('\n');
+}
+
+/**
+ * bench/media-sbc.ts: the same SRTP↔RTP calls set up over SIP through a whole `sbc run`, against
+ * the media layer driving the same rtpengine directly (bench/media.ts, same run) as baseline.
+ */
+function mediaThroughSbc(results: BenchResults, direct: MediaData | undefined): string | undefined {
+  const sbc = dataOf<MediaSbcData>(results, 'media-sbc');
+  if (!sbc) return undefined;
+  return [
+    `Measured: the same calls set up over SIP/UDP through a real \`sbc run\` and the rtpengine it spawns (bench/media-sbc.ts), ${sbc.seconds} s of media per level, then hung up with BYE; set-up is INVITE → 200 at the caller.`,
+    '',
+    'Baseline: the media layer driving rtpengine directly, same calls, same run (bench/media.ts, table above).',
+    '',
+    table(
+      [
+        'calls',
+        'set-up/s',
+        'set-up p50 / p99 ms',
+        'loss → RTP %',
+        'loss → SRTP %',
+        'baseline loss → RTP / → SRTP %',
+        'SRTP auth failed',
+        'SBC CPU %',
+        'rtpengine CPU %',
+        'sessions left',
+      ],
+      sbc.rows.map((r) => {
+        const b = direct?.rows.find((x) => x.calls === r.calls);
+        return [
+          r.calls,
+          n(r.setupCps, 0),
+          `${n(r.setupP50)} / ${n(r.setupP99)}`,
+          n(r.lossToRtp, 2),
+          n(r.lossToSrtp, 2),
+          b ? `${n(b.lossToRtp, 2)} / ${n(b.lossToSrtp, 2)}` : 'n/a',
+          `${r.srtpFailed} of ${r.srtpChecked}`,
+          n(r.sbcCpu, 0),
+          n(r.engineCpu, 0),
+          r.sessionsLeft,
+        ];
+      }),
+    ),
+  ].join('\n');
 }
 
 function reloadRows(name: string, run: HotReloadRun): Array<Array<string | number>> {

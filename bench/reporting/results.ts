@@ -4,7 +4,16 @@
 
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 
-export const BENCHES = ['compile', 'rules', 'edge', 'calls', 'media', 'hot-reload', 'editor'] as const;
+export const BENCHES = [
+  'compile',
+  'rules',
+  'edge',
+  'calls',
+  'media',
+  'media-sbc',
+  'hot-reload',
+  'editor',
+] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface Machine {
@@ -112,6 +121,26 @@ export interface MediaData {
   seconds: number;
   rows: MediaRow[];
   baseline: Array<{ calls: number; lossCallerToCallee: number; lossCalleeToCaller: number }> | null;
+}
+
+/** bench/media-sbc.ts: the same kind of calls set up over SIP through a whole `sbc run`. */
+export interface MediaSbcRow {
+  calls: number;
+  setupCps: number;
+  setupP50: number;
+  setupP99: number;
+  lossToRtp: number;
+  lossToSrtp: number;
+  srtpChecked: number;
+  srtpFailed: number;
+  sbcCpu: number;
+  engineCpu: number;
+  sessionsLeft: number;
+}
+
+export interface MediaSbcData {
+  seconds: number;
+  rows: MediaSbcRow[];
 }
 
 export interface TimelinePoint {

@@ -11,6 +11,7 @@ import {
   type EditorData,
   type HotReloadData,
   type MediaData,
+  type MediaSbcData,
   measured,
   type RulesData,
 } from './results.ts';
@@ -96,6 +97,18 @@ export function summary(results: BenchResults): string {
       `${n(top.lossToRtp, 2)} % / ${n(top.lossToSrtp, 2)} %`,
       base
         ? `${n(base.lossCallerToCallee, 2)} % / ${n(base.lossCalleeToCaller, 2)} % (no rtpengine)`
+        : NOT_MEASURED,
+      '—',
+    ]);
+  }
+  const viaSbc = dataOf<MediaSbcData>(results, 'media-sbc')?.rows.at(-1);
+  if (viaSbc) {
+    const direct = media?.rows.find((r) => r.calls === viaSbc.calls);
+    rows.push([
+      `media loss at ${viaSbc.calls} SRTP↔RTP calls set up through the SBC`,
+      `${n(viaSbc.lossToRtp, 2)} % / ${n(viaSbc.lossToSrtp, 2)} %`,
+      direct
+        ? `${n(direct.lossToRtp, 2)} % / ${n(direct.lossToSrtp, 2)} % (media layer alone)`
         : NOT_MEASURED,
       '—',
     ]);

@@ -99,6 +99,22 @@ const RESULTS: BenchResults = {
       })),
       baseline: [20, 50].map((calls) => ({ calls, lossCallerToCallee: 0, lossCalleeToCaller: 0.001 })),
     }),
+    'media-sbc': ran({
+      seconds: 3,
+      rows: [20, 50].map((calls) => ({
+        calls,
+        setupCps: 120,
+        setupP50: 4,
+        setupP99: 9,
+        lossToRtp: 0.03,
+        lossToSrtp: 0.04,
+        srtpChecked: 100,
+        srtpFailed: 0,
+        sbcCpu: 30,
+        engineCpu: 12,
+        sessionsLeft: 0,
+      })),
+    }),
     'hot-reload': ran({
       rate: 50,
       seconds: 10,
@@ -169,6 +185,11 @@ it('writes REPORT.md with every section and one SVG per figure, each naming meas
     '| CPU per call at that rate (calls/s one core carries at that cost) | 2.50 ms (400 calls/s) | 1.00 ms (1000 calls/s, bare B2BUA) | 2.50× |',
   );
   expect(md).toContain('| memory per active call | 31.0 KiB | 12.0 KiB (bare B2BUA) | 2.58× |');
+  // Media through the whole SBC, against the media layer alone at the same number of calls.
+  expect(md).toContain(
+    '| media loss at 50 SRTP↔RTP calls set up through the SBC | 0.03 % / 0.04 % | 0.01 % / 0.02 % (media layer alone) | — |',
+  );
+  expect(md).toMatch(/\| 50 \| 120 \| 4\.0 \/ 9\.0 \| 0\.03 \| 0\.04 \| 0\.01 \/ 0\.02 \| 0 of 100 \| 30 \| 12 \| 0 \|/);
   expect(md).toContain(
     '| failed calls with 3 activations under load | 0 of 500 | 0 of 500 (no activation) | — |',
   );
