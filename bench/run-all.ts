@@ -3,7 +3,7 @@
 //   --quick       small counts and short steps: a smoke run in under 3 minutes, written to
 //                 bench/out/quick/ unless --out is given (its figures are not the product's)
 //   --out DIR     where REPORT.md and report/ go
-//   --only a,b    run only these benches (compile, rules, edge, calls, media, hot-reload, editor)
+//   --only a,b    run only these benches (compile, rules, edge, calls, media, media-sbc, hot-reload, editor)
 // A bench that fails is reported as such; the others still run. Each is bounded in time.
 
 import { spawn, spawnSync } from 'node:child_process';
