@@ -96,7 +96,9 @@ export class StmtEmitter {
       }
       case 'removeHeaders': {
         const rx = this.ex.regexRef({ op: 'regex', regex: s.pattern, type: 'Regex', span: s.span });
-        const text = `$S[${this.ctx.reads.names()}]`;
+        // Only names that start as every match must start are sent (regex.ts literalPrefix).
+        const prefix = this.ctx.regexes[this.ctx.regex(s.pattern, s.span)]!.prefix;
+        const text = `$S[${this.ctx.reads.names(prefix)}]`;
         this.line(`${mark} for (const n of $rt.headerNamesMatching(${text}, ${rx}))`, at);
         this.line(`  ${this.effect({ kind: 'header.remove' }, at, 'name', 'n')}`, at);
         return;

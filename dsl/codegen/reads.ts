@@ -30,9 +30,19 @@ export interface InputReads {
   slots: SlotRead[];
   /**
    * The slot of the header text of the message in hand, if the program reads headers, and what it
-   * reads of them: all of it, every header's name, or the values of these headers (lower-case keys).
+   * reads of them: all of it, the values of these headers (lower-case keys), and header names: with
+   * `names`, those that start with one of `namePrefixes` (the literal starts of the patterns of
+   * `remove header /^X-…/`), or every name when there are no prefixes.
    */
-  headers?: { slot: number; all: boolean; names: boolean; values: string[] };
+  headers?: HeaderReads;
+}
+
+export interface HeaderReads {
+  slot: number;
+  all: boolean;
+  names: boolean;
+  namePrefixes?: string[];
+  values: string[];
 }
 
 /** Where a rule field is: its slot, and the parameter to look up in the slot's value, if any. */
@@ -114,7 +124,9 @@ export class ReadRecorder {
   private readonly slots: SlotRead[] = [];
   private readonly index = new Map<string, number>();
   private readonly headerKey: HeaderKey;
-  private headers: InputReads['headers'];
+  private headers: HeaderReads | undefined;
+  private allNames = false;
+  private readonly namePrefixes: string[] = [];
 
   constructor(headerKey: HeaderKey) {
     this.headerKey = headerKey;
@@ -132,7 +144,7 @@ export class ReadRecorder {
     return i;
   }
 
-  private headerText(): NonNullable<InputReads['headers']> {
+  private headerText(): HeaderReads {
     this.headers ??= { slot: this.slot('message', ['headers']), all: false, names: false, values: [] };
     return this.headers;
   }
@@ -148,9 +160,14 @@ export class ReadRecorder {
     return h.slot;
   }
 
-  /** The slot of the header text, for every header's name (`remove header /regex/`). */
-  names(): number {
+  /**
+   * The slot of the header text, for header names (`remove header /regex/`): those that start with
+   * `prefix`, the literal start every match of the pattern has, or all of them.
+   */
+  names(prefix?: string): number {
     const h = this.headerText();
+    if (prefix === undefined || prefix === '') this.allNames = true;
+    else if (!this.namePrefixes.includes(prefix)) this.namePrefixes.push(prefix);
     h.names = true;
     return h.slot;
   }
@@ -160,9 +177,10 @@ export class ReadRecorder {
   }
 
   result(): InputReads {
-    return this.headers === undefined
-      ? { slots: this.slots }
-      : { slots: this.slots, headers: { ...this.headers, values: [...this.headers.values].sort() } };
+    if (this.headers === undefined) return { slots: this.slots };
+    const headers: HeaderReads = { ...this.headers, values: [...this.headers.values].sort() };
+    if (this.headers.names && !this.allNames) headers.namePrefixes = [...this.namePrefixes].sort();
+    return { slots: this.slots, headers };
   }
 }
 

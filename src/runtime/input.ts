@@ -1,5 +1,5 @@
 import { textLibrary } from '../../dsl/codegen/lib-text.ts';
-import type { InputReads } from '../../dsl/codegen/reads.ts';
+import type { HeaderReads, InputReads } from '../../dsl/codegen/reads.ts';
 import type { HookInput } from '../../dsl/effects.ts';
 
 /**
@@ -41,10 +41,25 @@ function checkData(v: unknown, depth = 0): void {
 }
 
 /**
- * The header lines the program can read: lines of headers whose values it reads in full, the names
- * alone of the others when it lists names, nothing of the rest.
+ * Can the name at text[start, end) match a pattern that every match of starts with one of the
+ * prefixes? Names are trimmed before they are matched (lib-text.ts headerNamesMatching); a name with
+ * other than ASCII characters is kept rather than trimmed here, since keeping more is harmless.
  */
-export function trimHeaders(text: string, spec: NonNullable<InputReads['headers']>): string {
+function namePrefixed(text: string, start: number, end: number, prefixes: string[] | undefined): boolean {
+  if (prefixes === undefined) return true;
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) >= 128) return true;
+  const space = (c: number) => c === 32 || (c >= 9 && c <= 13);
+  while (start < end && space(text.charCodeAt(start))) start++;
+  while (end > start && space(text.charCodeAt(end - 1))) end--;
+  for (const p of prefixes) if (end - start >= p.length && text.startsWith(p, start)) return true;
+  return false;
+}
+
+/**
+ * The header lines the program can read: lines of headers whose values it reads in full, the names
+ * alone of the others it may list (those with one of the prefixes, if given), nothing of the rest.
+ */
+export function trimHeaders(text: string, spec: HeaderReads): string {
   if (spec.all) return text;
   if (!spec.names && spec.values.length === 0) return '';
   // Lines are collected and joined once: half the garbage of growing one string line by line.
@@ -59,7 +74,8 @@ export function trimHeaders(text: string, spec: NonNullable<InputReads['headers'
         spec.values.length > 0 &&
         spec.values.includes(headerKey(text.slice(start, colon).replace(/[ \t]+$/, '')));
       if (whole) lines.push(text.slice(start, end));
-      else if (spec.names) lines.push(text.slice(start, colon + 1));
+      else if (spec.names && namePrefixed(text, start, colon, spec.namePrefixes))
+        lines.push(text.slice(start, colon + 1));
     }
     start = end + 1;
   }

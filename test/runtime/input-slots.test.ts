@@ -38,6 +38,7 @@ on request INVITE from zoom {
   log str("timer" in headers["Supported"])
   replace header "Allow" /INVITE/ with "invite"
   remove header /^x-/i
+  remove header /^Supp/
   set pai = from
   set seen = from.user
 }
@@ -62,6 +63,11 @@ function ruleSets(): [string, CompiledRules][] {
   const every = compileRuleSet({ 'main.rules': EVERY_FIELD });
   if (!every.ok) throw new Error(JSON.stringify(every.diagnostics));
   sets.push(['every-field', every.rules]);
+  const prefixed = compileRuleSet({
+    'main.rules': 'on request INVITE {\n  remove header /^X-Zoom-T/\n  remove header /^Supp/\n}',
+  });
+  if (!prefixed.ok) throw new Error(JSON.stringify(prefixed.diagnostics));
+  sets.push(['name-prefixes', prefixed.rules]);
   for (const name of readdirSync(join(ROOT, 'test/dsl/examples'))) {
     const r = compileRuleSet({ [name]: readFileSync(join(ROOT, 'test/dsl/examples', name), 'utf8') });
     if (r.ok) sets.push([name, r.rules]);
@@ -98,6 +104,9 @@ function inputs(rules: CompiledRules): HookInput[] {
         // Response and failure hooks carry the request they answer.
         if (hook === 'response' || hook === 'failure') input.request = requestIn().message;
         out.push(input);
+        // Names written with spaces, other cases and other letters, as a peer might send them.
+        const odd = '\n X-Zoom-Trace: a\nX-Zoom-T\t: b\nx-zoom-t: c\nX-Z\u00f6om-T: d\nSupp: e';
+        out.push({ ...input, message: { ...input.message, headers: input.message.headers + odd } });
       }
   }
   return out;
@@ -149,8 +158,9 @@ describe('input slots', () => {
     });
     const sent = inputPayload(input, rules.reads) as string;
     expect(sent.length).toBeLessThan(JSON.stringify(input).length / 3);
-    // The Zoom rules list header names but read no header value.
-    expect(sent).toContain('"Via:\\nMax-Forwards:\\n');
+    // The Zoom rules read no header value, and list only names that can match /^X-Zoom-/.
+    expect(sent).toContain('"X-Zoom-Trace-Id:\\nX-Zoom-Site:"');
+    expect(sent).not.toContain('Via');
     expect(sent).not.toContain('branch=');
     expect(sent).not.toContain(input.call.id);
   });
@@ -162,6 +172,11 @@ describe('input slots', () => {
     expect(trimHeaders(text, { ...spec, names: false })).toBe('f: <sip:x@y>\nFROM: z');
     expect(trimHeaders(text, { ...spec, names: false, values: [] })).toBe('');
     expect(trimHeaders(text, { ...spec, all: true })).toBe(text);
+    // With prefixes, only names that can match: trimmed as the program trims them before matching.
+    const prefixed = 'Via: a\n X-A-1 : 1\nX-B: 2\nx-a-2: 3\nX-\u00e4: 4\nX-A-: 5';
+    const only = { ...spec, values: [], namePrefixes: ['X-A-'] };
+    expect(trimHeaders(prefixed, only)).toBe(' X-A-1 :\nX-\u00e4:\nX-A-:');
+    expect(trimHeaders(prefixed, { ...only, values: ['via'] })).toBe('Via: a\n X-A-1 :\nX-\u00e4:\nX-A-:');
   });
 
   it('refuses input that is not data, where the structured copy refused it', () => {
