@@ -33,6 +33,8 @@ export interface RegexProgram {
   groups: number;
   /** For a pattern anchored with ^ and starting with literal characters: the text every match starts with. */
   prefix?: string;
+  /** The pattern is its prefix and nothing more (`^X-Zoom-`): a text matches when it starts with it. */
+  prefixOnly?: true;
 }
 
 /** Largest compiled program; counted repetition is expanded, so nesting multiplies size. */
@@ -347,9 +349,22 @@ export function compileRegex(re: IrRegex): RegexProgram {
   em.emit({ t: 'group', node: tree, index: 0 });
   em.prog.push([OP.MATCH]);
   const prefix = literalPrefix(em.prog);
-  return prefix === ''
-    ? { prog: em.prog, groups: parser.groups }
+  if (prefix === '') return { prog: em.prog, groups: parser.groups };
+  return prefixOnly(em.prog, prefix)
+    ? { prog: em.prog, groups: parser.groups, prefix, prefixOnly: true }
     : { prog: em.prog, groups: parser.groups, prefix };
+}
+
+/** Whether the program after `^` and its literal prefix only saves group ends and matches. */
+function prefixOnly(prog: Inst[], prefix: string): boolean {
+  let chars = [...prefix].length;
+  for (let pc = 2; pc < prog.length; pc++) {
+    const op = prog[pc]![0];
+    if (op === OP.SAVE) continue;
+    if (chars > 0 && op === OP.CLASS) chars--;
+    else return op === OP.MATCH && chars === 0;
+  }
+  return false;
 }
 
 /** The literal characters right after `^` (each a one-character, non-negated class); '' when none. */

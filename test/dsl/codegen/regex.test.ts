@@ -38,6 +38,10 @@ const PATTERNS: [string, string][] = [
   ['\\x41\\u0042', ''],
   ['(a*)*b', ''],
   ['(a?){3}a{3}', ''],
+  ['^(X)-Zo', ''],
+  ['^\\u{1F600} ', ''],
+  ['^ab\\b', ''],
+  ['^a$', ''],
 ];
 
 const INPUTS = [
@@ -87,6 +91,23 @@ describe('linear-time regex engine', () => {
     }
   });
 
+  it('tests a range of a text as the sliced text (header names where they stand)', () => {
+    for (const [source, flags] of PATTERNS) {
+      const rx = compileRegex({ source, flags });
+      for (const s of INPUTS)
+        for (let from = 0; from <= s.length; from += 2)
+          for (const to of [from, from + 1, s.length - 1, s.length])
+            if (to >= from && to <= s.length)
+              expect([source, s, from, to, rt.rxTest(rx, s, from, to)]).toEqual([
+                source,
+                s,
+                from,
+                to,
+                rt.rxTest(rx, s.slice(from, to)),
+              ]);
+    }
+  });
+
   it('matches like RegExp on seeded random inputs', () => {
     let seed = 42;
     const rand = () => {
@@ -126,6 +147,11 @@ describe('linear-time regex engine', () => {
     expect(compileRegex({ source: '^x-zoom-', flags: 'i' }).prefix).toBeUndefined();
     expect(compileRegex({ source: 'X-Zoom-', flags: '' }).prefix).toBeUndefined();
     expect(compileRegex({ source: '^(ab|ac)', flags: '' }).prefix).toBeUndefined();
+    // A pattern that is only its prefix is tested by the prefix alone.
+    expect(compileRegex({ source: '^X-Zoom-', flags: '' }).prefixOnly).toBe(true);
+    expect(compileRegex({ source: '^(X)-Zo', flags: '' }).prefixOnly).toBe(true);
+    expect(compileRegex({ source: '^X-Zoom-$', flags: '' }).prefixOnly).toBeUndefined();
+    expect(compileRegex({ source: '^\\+1[2-9]', flags: '' }).prefixOnly).toBeUndefined();
   });
 
   it('captures a group or gives undefined', () => {
