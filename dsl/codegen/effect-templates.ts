@@ -23,8 +23,16 @@ export interface EffectTemplate {
 export type ExpandResult<T = Record<string, unknown>> =
   { ok: true; effects: T[] } | { ok: false; message: string };
 
-/** One effect of the list: a template's fixed part with its computed value, or a whole effect (`key` undefined). */
-export type MakeEffect<T> = (fixed: Record<string, unknown>, key?: string, value?: unknown) => T;
+/**
+ * One effect of the list: template `index`'s fixed part with its computed value under `key`, or a
+ * whole effect (`index` undefined).
+ */
+export type MakeEffect<T> = (
+  fixed: Record<string, unknown>,
+  key?: string,
+  value?: unknown,
+  index?: number,
+) => T;
 
 const merge: MakeEffect<Record<string, unknown>> = (fixed, key, value) =>
   key === undefined ? fixed : { ...fixed, [key]: value };
@@ -50,10 +58,10 @@ export function expandEffects<T = Record<string, unknown>>(
     if (typeof entry === 'number') {
       const t = Number.isInteger(entry) && entry >= 0 ? templates[entry] : undefined;
       if (t === undefined) return { ok: false, message: 'unknown effect template' };
-      if (t.computed === undefined) effects.push(make(t.fixed));
+      if (t.computed === undefined) effects.push(make(t.fixed, undefined, undefined, entry));
       else {
         if (i + 1 >= e.length) return { ok: false, message: 'effect value missing' };
-        effects.push(make(t.fixed, t.computed, e[++i]));
+        effects.push(make(t.fixed, t.computed, e[++i], entry));
       }
     } else if (typeof entry === 'object' && entry !== null && !Array.isArray(entry))
       effects.push(make(entry as Record<string, unknown>));

@@ -1,4 +1,4 @@
-import { type CompiledRules, expandEffects } from '../../dsl/codegen/index.ts';
+import { type CompiledRules, type EffectTemplate, expandEffects } from '../../dsl/codegen/index.ts';
 import type { Effect, RuleLocation, TraceEvent } from '../../dsl/effects.ts';
 import type { RuntimeLimits } from './limits.ts';
 
@@ -37,6 +37,32 @@ const MEDIA_KEYS = new Set([
 
 class Nonsense extends Error {}
 
+/** An effect template checked once (OutputChecker.prepare). */
+interface Prepared {
+  /** The checked effect, with a stand-in where the computed value goes. */
+  base?: Effect;
+  /** The check of the computed value. */
+  check?: (v: unknown) => unknown;
+  /** Why the template is refused (a call that uses it gets the fallback). */
+  error?: string;
+}
+
+/** A fresh copy of a checked effect: callers own their effects, so nothing is shared between calls
+ * but the rule locations, which are shared anyway. */
+function copyEffect(base: Effect): Effect {
+  const e = { ...base } as Record<string, unknown>;
+  for (const k in e) if (k !== 'at' && typeof e[k] === 'object' && e[k] !== null) e[k] = copyData(e[k]);
+  return e as unknown as Effect;
+}
+
+function copyData(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copyData);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = copyData((v as Record<string, unknown>)[k]);
+  return out;
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => Number.isInteger(v);
@@ -45,11 +71,14 @@ export class OutputChecker {
   private readonly rules: CompiledRules;
   private readonly limits: RuntimeLimits;
   private readonly targets: Set<string>;
+  /** Each effect template, checked once (prepare). */
+  private readonly prepared: Prepared[];
 
   constructor(rules: CompiledRules, limits: RuntimeLimits, targets: Iterable<string>) {
     this.rules = rules;
     this.limits = limits;
     this.targets = new Set(targets);
+    this.prepared = (rules.effects ?? []).map((t) => this.prepare(t));
   }
 
   check(json: unknown): Checked {
@@ -76,18 +105,11 @@ export class OutputChecker {
         };
       }
       // Template indexes and computed values, or effects written out in full (effect-templates.ts).
-      // The computed value is laid over its template (an object whose prototype is the template),
-      // so the fixed part is read, and checked, without being copied first.
       const expanded = expandEffects(
         this.rules.effects ?? [],
         out.e,
         this.limits.maxEffects,
-        (fixed, key, value) => {
-          if (key === undefined) return this.effect(fixed);
-          const raw = Object.create(fixed) as Record<string, unknown>;
-          raw[key] = value;
-          return this.effect(raw);
-        },
+        (fixed, key, value, index) => this.fromTemplate(fixed, key, value, index),
       );
       if (!expanded.ok) throw new Nonsense(expanded.message);
       return { ok: true, handler, effects: expanded.effects, hits };
@@ -203,6 +225,77 @@ export class OutputChecker {
         return { kind: 'count', counter: raw.counter, at };
       default:
         throw new Nonsense(`unknown effect kind ${JSON.stringify(String(raw.kind).slice(0, 40))}`);
+    }
+  }
+
+  /**
+   * An effect of the program's list. A whole effect is checked field by field; a template's fixed
+   * part was checked when the rule set was loaded, so only its computed value is checked here, and
+   * the effect is a copy of the checked template with that value in place.
+   */
+  private fromTemplate(
+    fixed: Record<string, unknown>,
+    key?: string,
+    value?: unknown,
+    index?: number,
+  ): Effect {
+    const p = index === undefined ? undefined : this.prepared[index];
+    if (p === undefined) return this.effect(fixed);
+    if (p.error !== undefined) throw new Nonsense(p.error);
+    if (p.base === undefined) {
+      // A computed value without a check of its own: laid over the template, the whole is checked.
+      const raw = Object.create(fixed) as Record<string, unknown>;
+      if (key !== undefined) raw[key] = value;
+      return this.effect(raw);
+    }
+    const e = copyEffect(p.base);
+    if (key !== undefined) {
+      if (p.check === undefined) throw new Nonsense('effect value not expected');
+      (e as unknown as Record<string, unknown>)[key] = p.check(value);
+    }
+    return e;
+  }
+
+  /** A template checked once: its effect (with a stand-in for the computed value), or why it is refused. */
+  private prepare(t: EffectTemplate): Prepared {
+    try {
+      if (t.computed === undefined) return { base: this.effect(t.fixed) };
+      const check = this.computedCheck(String(t.fixed.kind), t.computed);
+      if (check === undefined) return {};
+      const raw = Object.create(t.fixed) as Record<string, unknown>;
+      raw[t.computed] = t.computed === 'values' ? ['x'] : 'x';
+      return { base: this.effect(raw), check };
+    } catch (e) {
+      if (e instanceof Nonsense) return { error: e.message };
+      throw e;
+    }
+  }
+
+  /** The check effect() makes of the field `key` of an effect of this kind, alone. */
+  private computedCheck(kind: string, key: string): ((v: unknown) => unknown) | undefined {
+    switch (`${kind}:${key}`) {
+      case 'header.set:value':
+      case 'header.add:value':
+      case 'header.default:value':
+        return (v) => this.text(v, 'header value');
+      case 'header.remove:name':
+        return (v) => this.name(v);
+      case 'header.replace:values':
+        return (v) => {
+          if (!Array.isArray(v) || v.length > 100) throw new Nonsense('bad header values');
+          return v.map((x) => this.text(x, 'header value'));
+        };
+      case 'field.set:value':
+        return (v) => this.fieldValue(v);
+      case 'var.set:value':
+        return (v) => this.plain(v);
+      case 'log:message':
+        return (v) => this.text(v, 'log message');
+      case 'reject:reason':
+      case 'reply:reason':
+        return (v) => this.text(v, 'reason');
+      default:
+        return undefined;
     }
   }
 

@@ -171,6 +171,67 @@ describe('hostile generated code is cut off and the runtime recovers', () => {
     }
   });
 
+  it('effect templates: only the computed value comes from the isolate, and it is checked', () => {
+    const at = 0;
+    const effects = [
+      { fixed: { kind: 'header.set', name: 'X-A', at }, computed: 'value' },
+      { fixed: { kind: 'header.remove', at }, computed: 'name' },
+      { fixed: { kind: 'route', target: 'core', targetKind: 'trunk', at } },
+      { fixed: { kind: 'log', level: 'info', at }, computed: 'message' },
+      // A template that is not valid (a tampered rule set) refuses every call that uses it.
+      { fixed: { kind: 'route', target: 'evil', targetKind: 'trunk', at } },
+      { fixed: { kind: 'header.replace', name: 'X-B', at }, computed: 'values' },
+      { fixed: { kind: 'media', leg: 'outbound', policy: { codecs: ['PCMU'] }, at } },
+    ];
+    const run = (e: string) => {
+      const rt = new RuleSetRuntime(
+        rawRules(rawProgram(`return JSON.stringify({ h: 0, t: [], e: ${e} });`), { effects }),
+        {
+          routeTargets: ['core'],
+        },
+      );
+      open.push(rt);
+      return timed(rt);
+    };
+    const good = run('[0, "1", 1, "X-Old", 5, ["a", "b"], 2]');
+    expect(good.error).toBeUndefined();
+    expect(good.effects).toEqual([
+      { kind: 'header.set', name: 'X-A', value: '1', at: { file: 'raw.rules', line: 7, column: 3 } },
+      { kind: 'header.remove', name: 'X-Old', at: { file: 'raw.rules', line: 7, column: 3 } },
+      {
+        kind: 'header.replace',
+        name: 'X-B',
+        values: ['a', 'b'],
+        at: { file: 'raw.rules', line: 7, column: 3 },
+      },
+      { kind: 'route', target: 'core', targetKind: 'trunk', at: { file: 'raw.rules', line: 7, column: 3 } },
+    ]);
+    // Each call gets its own objects: changing one result changes nothing in the next.
+    const rt = new RuleSetRuntime(
+      rawRules(rawProgram(`return JSON.stringify({ h: 0, t: [], e: [6] });`), { effects }),
+    );
+    open.push(rt);
+    (timed(rt).effects[0] as { policy: { codecs: string[] } }).policy.codecs.push('PCMA');
+    expect(timed(rt).effects[0]).toMatchObject({ policy: { codecs: ['PCMU'] } });
+    for (const [e, why] of [
+      ['[0, "a\\r\\nVia: evil"]', /CR, LF or NUL/],
+      ['[1, "Bad Name:"]', /bad header name/],
+      ['[3, 42]', /log message is not text/],
+      ['[5, "not a list"]', /bad header values/],
+      ['[0]', /effect value missing/],
+      ['[9]', /unknown effect template/],
+      ['[-1]', /unknown effect template/],
+      ['[1.5]', /unknown effect template/],
+      ['["x"]', /effect is not an object/],
+      ['[4]', /unknown route target/],
+    ] as const) {
+      const r = run(e);
+      expect(r.error?.kind, e).toBe('invalid-result');
+      expect(r.error?.message, e).toMatch(why);
+      expect(r.effects[0]).toMatchObject(FALLBACK);
+    }
+  });
+
   it('overriding JSON inside the isolate cannot smuggle a non-string result', () => {
     const { rt } = load(
       `JSON.stringify = () => ({ toString() { return '{}'; } }); return JSON.stringify({});`,
