@@ -120,23 +120,10 @@ export function textLibrary(
     }
     return undefined;
   }
-  /** Distinct header names as written, in order of first appearance. */
-  function headerNames(headerText: unknown): string[] {
-    const text = headersText(headerText);
-    const seen = new Set<string>();
-    for (let start = 0; start < text.length;) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const colon = text.indexOf(':', start);
-      if (colon > start && colon < end) seen.add(text.slice(start, colon).trim());
-      start = end + 1;
-    }
-    return [...seen];
-  }
   /**
    * The distinct header names (as written, trimmed) that the pattern matches, in order of first
-   * appearance: `[...headerNames(headerText)].filter((n) => rxTest(rx, n))`, but names are tested where
-   * they stand in the text, and only those that match become strings.
+   * appearance, for `remove header /re/`. Names are tested where they stand in the text, and only
+   * those that match become strings.
    */
   function headerNamesMatching(headerText: unknown, rx: never): string[] {
     const text = headersText(headerText);
@@ -300,7 +287,6 @@ export function textLibrary(
     national,
     header,
     headers,
-    headerNames,
     headerNamesMatching,
     headerLines,
     headerKey,

@@ -172,10 +172,6 @@ export class ReadRecorder {
     return h.slot;
   }
 
-  get count(): number {
-    return this.slots.length;
-  }
-
   result(): InputReads {
     if (this.headers === undefined) return { slots: this.slots };
     const headers: HeaderReads = { ...this.headers, values: [...this.headers.values].sort() };

@@ -212,6 +212,15 @@ on request INVITE {
     ]);
   });
 
+  it('removes each distinct header name a pattern matches once, in order, however many there are', () => {
+    const rules = gen('on request INVITE {\n  remove header /^X-/\n}');
+    const names = Array.from({ length: 40 }, (_, i) => `X-H${i % 25}`);
+    const headers = [' X-Lead : 1', 'Via: v', ...names.map((n) => `${n}: v`), 'x-lower: 2', 'X-\u00e4 : 3'];
+    const out = run(rules, requestIn({}, { headers: headers.join('\n') }));
+    const expected = ['X-Lead', ...new Set(names), 'X-\u00e4'];
+    expect(out.e?.map((e) => e.name)).toEqual(expected);
+  });
+
   it('changes a response status and reads response fields in response handlers', () => {
     const rules = gen(
       'on response 180 {\n  if not response.has_sdp { set response.status = 183 }\n  log response.reason + str(response.status)\n}',
