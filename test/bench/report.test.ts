@@ -189,7 +189,9 @@ it('writes REPORT.md with every section and one SVG per figure, each naming meas
   expect(md).toContain(
     '| media loss at 50 SRTP↔RTP calls set up through the SBC | 0.03 % / 0.04 % | 0.01 % / 0.02 % (media layer alone) | — |',
   );
-  expect(md).toMatch(/\| 50 \| 120 \| 4\.0 \/ 9\.0 \| 0\.03 \| 0\.04 \| 0\.01 \/ 0\.02 \| 0 of 100 \| 30 \| 12 \| 0 \|/);
+  expect(md).toMatch(
+    /\| 50 \| 120 \| 4\.0 \/ 9\.0 \| 0\.03 \| 0\.04 \| 0\.01 \/ 0\.02 \| 0 of 100 \| 30 \| 12 \| 0 \|/,
+  );
   expect(md).toContain(
     '| failed calls with 3 activations under load | 0 of 500 | 0 of 500 (no activation) | — |',
   );
