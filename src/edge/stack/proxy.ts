@@ -5,7 +5,7 @@
 // forwarded here without the app, as drachtio-server does.
 
 import type { SipMessage } from '../sip/index.ts';
-import { serialize, values } from '../sip/index.ts';
+import { values } from '../sip/index.ts';
 import { newBranch } from '../transaction/index.ts';
 import type { ProxiedResponse, ProxyOp, ProxyResult } from '../wire/sip-side.ts';
 import { parseAppSip } from './app-sip.ts';
@@ -13,7 +13,7 @@ import { appText } from './app-text.ts';
 import type { ServerEntry, StackContext } from './context.ts';
 import { releaseRequest, sender } from './context.ts';
 import { ProxyCore } from './proxy-core.ts';
-import { isOwnUri, parseDuration } from './proxy-message.ts';
+import { forwardRequest, isOwnUri, parseDuration } from './proxy-message.ts';
 import { targetOf, viaFor } from './requests.ts';
 import { localResponse } from './responses.ts';
 
@@ -113,7 +113,7 @@ export function forwardRouted(ctx: StackContext, entry: ServerEntry, msg: SipMes
   void core.done.then(() => ctx.proxied.delete(callId));
 }
 
-/** The ACK of a 2xx in a record-routed dialog: forwarded without a transaction (§16.11 is not needed: it has none). */
+/** The ACK of a 2xx in a record-routed dialog: forwarded without a transaction (it has none, §17.1.1.3). */
 export function forwardAck(ctx: StackContext, msg: SipMessage): void {
   const next = nextHop(msg, ctx);
   if (next === undefined) return;
@@ -121,15 +121,15 @@ export function forwardAck(ctx: StackContext, msg: SipMessage): void {
     const target = await targetOf(next);
     const t = ctx.registry.pick(target.protocol, target.host);
     if (t === undefined || ctx.registry.isOwnAddress(target)) return;
-    msg.prependHeader('Via', viaFor(t, newBranch()));
-    for (let i = 0; i < 4; i++) {
-      const routes = values.routes(msg);
-      if (!routes.ok || routes.value.length === 0 || !isOwnUri(ctx, routes.value[0]!.uri)) break;
-      msg.removeFirstValue('route');
-    }
-    const mf = values.maxForwards(msg);
-    msg.setHeader('Max-Forwards', String(mf.ok && mf.value !== null ? Math.max(0, mf.value - 1) : 70));
-    sender(ctx, target)(serialize(msg, { ensureContentLength: true }));
+    const forwarded = forwardRequest(msg.raw, {
+      requestUri: undefined,
+      dropRoutes: 'ours',
+      isOurs: (r) => isOwnUri(ctx, r.uri),
+      recordRoutes: [],
+      via: viaFor(t, newBranch()),
+      extra: [],
+    });
+    if (!('error' in forwarded)) sender(ctx, target)(forwarded.bytes);
   })().catch((err: unknown) =>
     ctx.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'proxied ACK not forwarded'),
   );
