@@ -109,7 +109,11 @@ export class ProxyCore implements ProxyHandle {
     if (this.#finished) return;
     for (const b of this.#branches) {
       if (b.state !== 'waiting') continue;
-      void this.#launch(b);
+      // A bug in one branch costs that branch, never the edge (an unhandled rejection would end the process).
+      this.#launch(b).catch((err: unknown) => {
+        this.#ctx.log.error({ err, target: b.uri }, 'error proxying to a target');
+        this.#branchFailed(b, 503);
+      });
       if (!this.#s.simultaneous) return;
     }
     if (this.#branches.every((b) => b.state === 'done')) this.#endSearch();

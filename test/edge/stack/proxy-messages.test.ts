@@ -223,3 +223,17 @@ it('sends the CDR events drachtio-server sends for a proxied call, from INVITE t
     'stop application normal-release',
   ]);
 });
+
+it('answers 500 and tells the app when no target can be used (here: a transport the edge does not have)', async () => {
+  const { caller, callee, edgePort } = await setup((c) => ({
+    destination: [`sip:127.0.0.1:${c.port};transport=sctp`, `sip:127.0.0.1:${edgePort}`],
+  }));
+  caller.send(req('OPTIONS', caller.port, edgePort, { callId: 'unusable-1' }), edgePort);
+  // The second target is the edge itself: refused too, as it would loop.
+  expect(statusOf(await caller.next((m) => m.startsWith('SIP/2.0')))).toBe(500);
+  const [o] = await h!.settled(1);
+  expect(o!.error).toMatch(
+    /error proxying request to sip:127\.0\.0\.1:\d+;transport=sctp,sip:127\.0\.0\.1:\d+/,
+  );
+  expect(callee.received).toHaveLength(0);
+});
