@@ -237,3 +237,39 @@ it('answers 500 and tells the app when no target can be used (here: a transport 
   );
   expect(callee.received).toHaveLength(0);
 });
+
+it('carries the callee’s re-INVITE, its ACK and its BYE back to the caller through the record-routed edge', async () => {
+  const { caller, callee, edgePort } = await setup((c) => ({
+    destination: `sip:127.0.0.1:${c.port}`,
+    remainInDialog: true,
+  }));
+  caller.send(req('INVITE', caller.port, edgePort, { callId: 'rr-2' }), edgePort);
+  const invite = await callee.next((m) => m.startsWith('INVITE'));
+  callee.send(answerTo(invite, 200, 'OK', callee.port), edgePort);
+  await caller.next((m) => m.startsWith('SIP/2.0 200'));
+  // From the callee's side, the route set is the Record-Route it got; the target the caller's Contact.
+  const fromCallee = (method: string, seq: number) =>
+    `${method} sip:caller@127.0.0.1:${caller.port} SIP/2.0\r\n` +
+    `Via: SIP/2.0/UDP 127.0.0.1:${callee.port};branch=z9hG4bK-callee-${method}-${seq};rport\r\n` +
+    `Max-Forwards: 70\r\nRoute: <sip:127.0.0.1:${edgePort};lr>\r\n` +
+    `From: <sip:+15550100@127.0.0.1:${edgePort}>;tag=tt1\r\nTo: <sip:caller@127.0.0.1:${caller.port}>;tag=ft1\r\n` +
+    `Call-ID: rr-2\r\nCSeq: ${seq} ${method}\r\nContact: <sip:callee@127.0.0.1:${callee.port}>\r\nContent-Length: 0\r\n\r\n`;
+  callee.send(fromCallee('INVITE', 10), edgePort);
+  // §16.2: the edge answers the re-INVITE with its own 100 and forwards it.
+  expect(statusOf(await callee.next((m) => m.startsWith('SIP/2.0 100')))).toBe(100);
+  const reinvite = await caller.next((m) => m.startsWith('INVITE'));
+  expect(reinvite.split('\r\n')[0]).toBe(`INVITE sip:caller@127.0.0.1:${caller.port} SIP/2.0`);
+  expect(vias(reinvite)).toHaveLength(2);
+  caller.send(answerTo(reinvite, 200, 'OK', caller.port, false), edgePort);
+  const ok = await callee.next((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 10 INVITE'));
+  expect(vias(ok)).toHaveLength(1);
+  callee.send(fromCallee('ACK', 10), edgePort);
+  expect((await caller.next((m) => m.startsWith('ACK'))).split('\r\n')[0]).toBe(
+    `ACK sip:caller@127.0.0.1:${caller.port} SIP/2.0`,
+  );
+  callee.send(fromCallee('BYE', 11), edgePort);
+  const bye = await caller.next((m) => m.startsWith('BYE'));
+  caller.send(answerTo(bye, 200, 'OK', caller.port, false), edgePort);
+  expect(statusOf(await callee.next((m) => m.includes('CSeq: 11 BYE')))).toBe(200);
+  expect(h!.edge.stack.stats().proxiedDialogs).toBe(0);
+});
