@@ -5,6 +5,7 @@
  * docs/config.md documents every key here; keep the two in step.
  */
 import { z } from 'zod';
+import { LOG_LEVELS } from '../log/levels.ts';
 
 const PORT_MESSAGE = 'expected a number 1–65535';
 
@@ -19,7 +20,7 @@ const port = (fallback: number) =>
 const host = (fallback: string) =>
   z.string({ error: 'expected a host name or IP address' }).min(1).default(fallback);
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export { LOG_LEVELS };
 
 const logSchema = z.strictObject({
   /** Minimum level written; `--log-level` overrides it. */
