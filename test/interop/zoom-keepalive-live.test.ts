@@ -63,9 +63,12 @@ it('marks a silent Zoom SBC down after 4 OPTIONS, routes around it, and back up 
   expect((await stateOf('zoom_primary_b'))?.state).toBe('up');
 
   const started = Date.now();
+  const before = zoom.sbc.cdrs().length;
   const core = await placeCall(zoom, CORE, 'core:uac-late-offer', '4085551212');
   expect(core.successful).toBe(1);
-  const cdr = zoom.sbc.cdrs().at(-1) as { attempts: { trunk: string; outcome: unknown }[] };
+  const cdr = (await zoom.sbc.cdrsAtLeast(before + 1)).at(-1) as {
+    attempts: { trunk: string; outcome: unknown }[];
+  };
   // No INVITE went to the down SBC: the only attempt is zoom_primary_b's (no timeout waited).
   expect(cdr.attempts).toEqual([expect.objectContaining({ trunk: 'zoom_primary_b', outcome: 200 })]);
   expect(Date.now() - started).toBeLessThan(5000);

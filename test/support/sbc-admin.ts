@@ -24,6 +24,11 @@ export interface SbcAdmin {
   metrics(): Promise<string>;
   /** The CDR file's records (`core.cdr.file` = `<dir>/cdr.jsonl`); none while it does not exist. */
   cdrs(): Array<Record<string, unknown>>;
+  /**
+   * The CDR records once there are at least `count` (the SBC appends through a write stream, so a
+   * call's record lands on disk a moment after its last message): rejects after `timeoutMs`.
+   */
+  cdrsAtLeast(count: number, timeoutMs?: number): Promise<Array<Record<string, unknown>>>;
 }
 
 /** The config every test SBC starts from: loopback UDP+TCP on one port, media off, CDRs in `dir`. */
@@ -68,6 +73,16 @@ export function sbcAdmin(adminPort: number, dir: string): SbcAdmin {
     if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.text}`);
     return (up.json as { version: { version: number } }).version.version;
   };
+  const cdrs = (): Array<Record<string, unknown>> => {
+    try {
+      return readFileSync(join(dir, 'cdr.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    } catch {
+      return [];
+    }
+  };
   return {
     api,
     upload,
@@ -80,14 +95,15 @@ export function sbcAdmin(adminPort: number, dir: string): SbcAdmin {
     async metrics() {
       return (await api('GET', '/metrics')).text;
     },
-    cdrs() {
-      try {
-        return readFileSync(join(dir, 'cdr.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-      } catch {
-        return [];
+    cdrs,
+    async cdrsAtLeast(count, timeoutMs = 3000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const list = cdrs();
+        if (list.length >= count) return list;
+        if (Date.now() > deadline)
+          throw new Error(`${list.length} CDR records after ${timeoutMs} ms, expected ${count}`);
+        await new Promise((r) => setTimeout(r, 50));
       }
     },
   };
