@@ -14,6 +14,13 @@ import type { StackContext } from './context.ts';
 import { hostport } from './context.ts';
 import type { CancelSource } from './requests.ts';
 
+/** How many Route values on top name this edge: two after double record-routing (RFC 5658); at most 4. */
+export function ownRoutesOnTop(routes: readonly NameAddr[], isOurs: (route: NameAddr) => boolean): number {
+  let n = 0;
+  while (n < 4 && n < routes.length && isOurs(routes[n]!)) n++;
+  return n;
+}
+
 /** `2s`, `1500ms` or '' (none) as srf passes provisional/final timeouts; undefined when unreadable. */
 export function parseDuration(text: string): number | undefined {
   if (text === '') return 0;
@@ -70,12 +77,9 @@ export function forwardRequest(raw: Buffer, o: ForwardOptions): Forwarded | { er
   msg.setHeader('Max-Forwards', String(mf.ok && mf.value !== null ? Math.max(0, mf.value - 1) : 70));
   if (o.dropRoutes === 'all') msg.removeHeader('route');
   else {
-    // Our own values on top (two of them after double record-routing, RFC 5658).
-    for (let i = 0; i < 4; i++) {
-      const routes = values.routes(msg);
-      if (!routes.ok || routes.value.length === 0 || !o.isOurs(routes.value[0]!)) break;
-      msg.removeFirstValue('route');
-    }
+    const routes = values.routes(msg);
+    const ours = routes.ok ? ownRoutesOnTop(routes.value, o.isOurs) : 0;
+    for (let i = 0; i < ours; i++) msg.removeFirstValue('route');
   }
   const rrName = msg.method === 'REGISTER' ? 'Path' : 'Record-Route';
   for (let i = o.recordRoutes.length - 1; i >= 0; i--) msg.prependHeader(rrName, o.recordRoutes[i]!);

@@ -13,7 +13,7 @@ import { appText } from './app-text.ts';
 import type { ServerEntry, StackContext } from './context.ts';
 import { releaseRequest, sender } from './context.ts';
 import { ProxyCore } from './proxy-core.ts';
-import { forwardRequest, isOwnUri, parseDuration } from './proxy-message.ts';
+import { forwardRequest, isOwnUri, ownRoutesOnTop, parseDuration } from './proxy-message.ts';
 import { targetOf, viaFor } from './requests.ts';
 import { localResponse } from './responses.ts';
 
@@ -139,10 +139,8 @@ export function forwardAck(ctx: StackContext, msg: SipMessage): void {
 function nextHop(msg: SipMessage, ctx: StackContext): string | undefined {
   const routes = values.routes(msg);
   if (!routes.ok) return undefined;
-  let i = 0;
-  while (i < 4 && i < routes.value.length && isOwnUri(ctx, routes.value[i]!.uri)) i++;
   // Strict routers (no `lr`) are not supported: every Route is treated as loose (RFC 3261 §16.12.1.1).
-  const first = routes.value[i];
+  const first = routes.value[ownRoutesOnTop(routes.value, (r) => isOwnUri(ctx, r.uri))];
   if (first !== undefined) return first.uri.kind === 'sip' ? first.uri.raw : undefined;
   const ruri = values.requestUri(msg);
   if (!ruri.ok || ruri.value.kind !== 'sip' || isOwnUri(ctx, ruri.value)) return undefined;

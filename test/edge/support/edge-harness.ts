@@ -49,14 +49,17 @@ export async function startEdgeWithB2bua(
     edge,
     b2bua,
     logs,
-    sipPort: (protocol) => {
-      const l = edge.sip.find((s) => s.protocol === protocol);
-      if (l === undefined) throw new Error(`no ${protocol} listener`);
-      return l.port;
-    },
+    sipPort: (protocol) => sipPortOf(edge, protocol),
     async close() {
       b2bua.close();
       await edge.close();
     },
   };
+}
+
+/** The port of the edge's listener for `protocol`; throws when it has none. */
+export function sipPortOf(edge: RunningEdge, protocol: 'udp' | 'tcp' | 'tls'): number {
+  const l = edge.sip.find((s) => s.protocol === protocol);
+  if (l === undefined) throw new Error(`no ${protocol} listener`);
+  return l.port;
 }

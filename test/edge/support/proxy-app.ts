@@ -5,7 +5,7 @@
 import Srf from 'drachtio-srf';
 import type { EdgeConfig } from '../../../src/edge/edge.ts';
 import { createEdge } from '../../../src/edge/edge.ts';
-import { captureLog, type EdgeHarness } from './edge-harness.ts';
+import { captureLog, type EdgeHarness, sipPortOf } from './edge-harness.ts';
 
 export interface ProxyOptions {
   destination: string | string[];
@@ -105,11 +105,7 @@ export async function startEdgeWithProxy(
     logs,
     outcomes,
     cdrs,
-    sipPort: (protocol) => {
-      const l = edge.sip.find((s) => s.protocol === protocol);
-      if (l === undefined) throw new Error(`no ${protocol} listener`);
-      return l.port;
-    },
+    sipPort: (protocol) => sipPortOf(edge, protocol),
     async settled(n) {
       const deadline = Date.now() + 20_000;
       while (outcomes.length < n && Date.now() < deadline)
